@@ -1,0 +1,71 @@
+"""infokit — information theory for machine learning.
+
+Two families of functions:
+
+* **measures** — exact functionals of distributions (pmfs, joint tables, logits), scipy style:
+  ``infokit.entropy(p)``, ``infokit.kl_divergence(p, q)``, ``infokit.mutual_information(joint)``.
+* **estimators** — the same quantities from samples: ``infokit.estimate_entropy(x)``, ...
+
+Everything is computed in nats; ``base=2`` returns bits. ``import infokit`` imports neither torch,
+transformers nor dask; functions accept torch tensors when the caller has torch.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from . import exceptions, measures
+from .measures import (
+    chi2_divergence,
+    co_information,
+    conditional_entropy,
+    conditional_mutual_information,
+    cross_entropy,
+    cs_divergence,
+    dual_total_correlation,
+    entropy,
+    from_counts,
+    hellinger,
+    interaction_information,
+    joint_entropy,
+    js_divergence,
+    kl_divergence,
+    mutual_information,
+    o_information,
+    pointwise_mutual_information,
+    renyi_divergence,
+    renyi_entropy,
+    softmax,
+    total_correlation,
+    total_variation,
+    tsallis_entropy,
+)
+
+__all__ = [
+    "__version__",
+    "exceptions",
+    "measures",
+    "entropy",
+    "cross_entropy",
+    "kl_divergence",
+    "js_divergence",
+    "renyi_entropy",
+    "renyi_divergence",
+    "tsallis_entropy",
+    "cs_divergence",
+    "total_variation",
+    "hellinger",
+    "chi2_divergence",
+    "from_counts",
+    "softmax",
+    "joint_entropy",
+    "conditional_entropy",
+    "mutual_information",
+    "conditional_mutual_information",
+    "total_correlation",
+    "dual_total_correlation",
+    "co_information",
+    "interaction_information",
+    "o_information",
+    "pointwise_mutual_information",
+]
