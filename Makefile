@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 TORCH  ?= torch==2.13.0
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test test-slow test-all bench venv clean docs
+.PHONY: demo test test-slow test-all bench bench-quick venv clean docs
 
 venv: $(STAMP)
 
@@ -34,6 +34,13 @@ test-all: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_measures.py
+	$(PY) benchmarks/bench_estimators.py
+	$(PY) benchmarks/bench_accuracy.py
+
+bench-quick: $(STAMP)
+	$(PY) benchmarks/bench_measures.py --quick
+	$(PY) benchmarks/bench_estimators.py --quick
+	$(PY) benchmarks/bench_accuracy.py --quick
 
 docs: $(STAMP)
 	$(PY) -m infokit.papers --write docs/PAPERS.md

@@ -40,6 +40,19 @@ from .measures import (
     total_variation,
     tsallis_entropy,
 )
+from .measures import (
+    channel_capacity,
+    common_information,
+    complement,
+    join,
+    joint_from_labels,
+    meet,
+    rajski_distance,
+    rate_distortion,
+    rate_distortion_curve,
+    reconstruction_condition,
+    shannon_distance,
+)
 
 __all__ = [
     "__version__",
@@ -68,4 +81,17 @@ __all__ = [
     "interaction_information",
     "o_information",
     "pointwise_mutual_information",
+    # information lattice and perfect reconstruction
+    "meet",
+    "common_information",
+    "join",
+    "joint_from_labels",
+    "shannon_distance",
+    "rajski_distance",
+    "complement",
+    "reconstruction_condition",
+    # channels and sources (Blahut–Arimoto)
+    "channel_capacity",
+    "rate_distortion",
+    "rate_distortion_curve",
 ]

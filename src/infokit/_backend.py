@@ -46,6 +46,8 @@ NUMPY = SimpleNamespace(
     log=np.log,
     log1p=np.log1p,
     exp=np.exp,
+    expm1=np.expm1,
+    stop_gradient=lambda x: x,
     sqrt=np.sqrt,
     abs=np.abs,
     square=np.square,
@@ -92,13 +94,25 @@ def torch_namespace():
             return torch.amin(x)
         return torch.amin(x, dim=axis, keepdim=keepdims)
 
+    # The three log-kernels below mask the entries with x = 0 *before* taking logs. Their values equal
+    # scipy.special's; their gradients stay finite (no 0/0): terms with x = 0 are constant zeros, i.e. the
+    # gradient is taken on the face of the simplex the pmf lies on. torch.special.xlogy(x, y) would give
+    # d/dy = x / y = 0/0 = NaN wherever x = y = 0 (zero cells of a joint table, masked logits).
+    def _xlogy(x, y):
+        pos = x != 0
+        one = torch.ones((), dtype=x.dtype, device=x.device)
+        zero = torch.zeros((), dtype=x.dtype, device=x.device)
+        return torch.where(pos, x * torch.log(torch.where(pos, y, one)), zero)
+
     def _entr(p):
-        return -torch.special.xlogy(p, p)
+        return -_xlogy(p, p)
 
     def _rel_entr(p, q):
         # p log(p/q) with 0 log(0/q) = 0 and p log(p/0) = inf, as scipy.special.rel_entr
-        out = torch.special.xlogy(p, p) - torch.special.xlogy(p, q)
-        return torch.where((p > 0) & (q == 0), torch.full_like(out, math.inf), out)
+        pos = p > 0
+        one = torch.ones((), dtype=p.dtype, device=p.device)
+        ratio_log = torch.log(torch.where(pos, p, one)) - torch.log(torch.where(pos, q, one))
+        return torch.where(pos, p * ratio_log, torch.zeros((), dtype=p.dtype, device=p.device))
 
     def _asfloat(x):
         x = torch.as_tensor(x)
@@ -115,12 +129,14 @@ def torch_namespace():
         log=torch.log,
         log1p=torch.log1p,
         exp=torch.exp,
+        expm1=torch.expm1,
+        stop_gradient=lambda x: x.detach(),
         sqrt=torch.sqrt,
         abs=torch.abs,
         square=torch.square,
         where=_where,
         maximum=torch.maximum,
-        xlogy=torch.special.xlogy,
+        xlogy=_xlogy,
         entr=_entr,
         rel_entr=_rel_entr,
         logsumexp=lambda x, axis=-1, keepdims=False: torch.logsumexp(x, dim=axis, keepdim=keepdims),

@@ -190,8 +190,12 @@ def check_joint(joint, name: str = "joint", *, min_ndim: int = 2, atol: float | 
     return a
 
 
-def check_logits(logits, name: str = "logits"):
-    """Validate logits / log-probabilities: numeric, non-empty, no NaN and no +inf (−inf allowed: masked)."""
+def check_logits(logits, name: str = "logits", *, axis: int | None = None):
+    """Validate logits / log-probabilities: numeric, non-empty, no NaN and no +inf (−inf allowed: masked).
+
+    With ``axis`` given, every slice along it must also keep at least one entry above −inf (an all −inf
+    slice is a distribution with empty support: softmax of it is 0/0).
+    """
     a = as_float_array(logits, name)
     if a.ndim == 0:
         raise InvalidDistributionError(f"`{name}` must have at least one dimension; got a scalar")
@@ -201,6 +205,17 @@ def check_logits(logits, name: str = "logits"):
             f"`{name}` must not contain NaN or +inf (−inf marks a masked entry and is allowed); "
             f"got {int(np.asarray(to_np(xp.isnan(a))).sum())} NaN and {int(np.asarray(to_np(a == math.inf)).sum())} +inf"
         )
+    if axis is not None:
+        ax = check_axis(axis, a.ndim)
+        masked = a == -math.inf
+        empty = to_np(masked.all(dim=ax)) if is_torch(a) else np.all(masked, axis=ax)
+        n_empty = int(np.asarray(empty).sum())
+        if n_empty:
+            raise InvalidDistributionError(
+                f"`{name}` must keep at least one entry above -inf in every slice along axis {axis}; "
+                f"got {n_empty} slice(s) that are all -inf, the first at index {_first_bad_index(np.atleast_1d(empty))}; "
+                "an all -inf slice has no support — drop it or unmask one entry"
+            )
     return a
 
 
@@ -264,3 +279,438 @@ def check_choice(value, name: str, choices):
             f"`{name}` must be one of {{{', '.join(repr(c) for c in choices)}}}; got {value!r}"
         )
     return value
+
+
+# =====================================================================================================
+# Samples for the estimators (issue 3: infokit.estimate_*). Owned by the estimators API; keep edits
+# to this section inside it. Everything below converts / checks *samples* (rows = observations).
+# =====================================================================================================
+import sys as _sys  # noqa: E402
+import warnings as _warnings  # noqa: E402
+from dataclasses import dataclass as _dataclass, field as _field  # noqa: E402
+
+from .exceptions import InfokitWarning as _InfokitWarning, InvalidSampleError as _InvalidSampleError  # noqa: E402
+
+__all__ += [
+    "Sample",
+    "as_sample",
+    "resolve_discrete",
+    "apply_nan_policy",
+    "check_same_length",
+    "check_enough_samples",
+    "check_nan_policy",
+    "check_random_state",
+    "check_confidence_level",
+    "warn_ties",
+]
+
+_MAX_LISTED = 5  # rows / columns named in an error message before "..."
+
+
+def _listed(idx) -> str:
+    idx = [int(i) for i in idx]
+    s = ", ".join(str(i) for i in idx[:_MAX_LISTED])
+    return s + (f", ... ({len(idx)} in all)" if len(idx) > _MAX_LISTED else "")
+
+
+@_dataclass
+class Sample:
+    """A validated sample of one variable: ``n`` rows, one or more columns.
+
+    ``columns`` holds 1-D numpy arrays (float64 / int / bool / object for strings), ``auto_discrete`` the
+    dtype-based guess per column, ``integer_floats`` which float columns hold only integers, ``missing``
+    the per-row mask of NaN / None entries (any column). ``tensor`` keeps a CUDA float tensor (2-D) for the
+    torch kernels; ``columns`` is then empty until :meth:`to_numpy` is called.
+    """
+
+    name: str
+    columns: list
+    labels: list
+    auto_discrete: list
+    integer_floats: list
+    n: int
+    missing: np.ndarray | None = None
+    missing_cols: list = _field(default_factory=list)
+    tensor: object = None
+
+    @property
+    def d(self) -> int:
+        return int(self.tensor.shape[1]) if self.tensor is not None else len(self.columns)
+
+    def to_numpy(self) -> "Sample":
+        """The same sample with a CUDA tensor moved to numpy columns."""
+        if self.tensor is None:
+            return self
+        return as_sample(self.tensor.detach().cpu().numpy(), self.name)
+
+    def take(self, rows) -> "Sample":
+        """The sub-sample of the given rows (index array or boolean mask); a new object."""
+        if self.tensor is not None:
+            import torch
+
+            idx = torch.as_tensor(np.flatnonzero(rows) if np.asarray(rows).dtype == bool else rows,
+                                  device=self.tensor.device)
+            t = self.tensor.index_select(0, idx)
+            return Sample(self.name, [], self.labels, self.auto_discrete, self.integer_floats, int(t.shape[0]),
+                          tensor=t)
+        cols = [c[rows] for c in self.columns]
+        n = len(cols[0]) if cols else 0
+        return Sample(self.name, cols, self.labels, self.auto_discrete, self.integer_floats, n,
+                      missing=None, missing_cols=[])
+
+
+def _module_of(x) -> str:
+    return type(x).__module__ or ""
+
+
+def _is_pandas(x) -> bool:
+    return "pandas" in _sys.modules and _module_of(x).startswith("pandas")
+
+
+def _is_polars(x) -> bool:
+    return "polars" in _sys.modules and _module_of(x).startswith("polars")
+
+
+def _object_column(a: np.ndarray, name: str, label: str):
+    """Resolve an object column: all real numbers -> numeric array; else symbols (strings, tuples...)."""
+    present = ~_object_missing(a)
+    vals = a[present]
+    if vals.size and all(isinstance(v, (numbers.Real, np.bool_)) and not isinstance(v, str) for v in vals.tolist()):
+        if all(isinstance(v, (bool, np.bool_, numbers.Integral)) for v in vals.tolist()):
+            if present.all():
+                return np.asarray(vals.tolist(), dtype=np.int64), True
+            out = np.full(a.shape, np.nan)
+            out[present] = np.asarray(vals.tolist(), dtype=np.float64)
+            return out, True  # integers with holes: discrete, NaN marks the holes
+        out = np.full(a.shape, np.nan)
+        out[present] = np.asarray(vals.tolist(), dtype=np.float64)
+        return out, False
+    for v in vals[: min(vals.size, 1000)].tolist():
+        try:
+            hash(v)
+        except TypeError:
+            raise InvalidInputTypeError(
+                f"`{name}` column {label} holds unhashable objects (e.g. {type(v).__name__}); "
+                "expected numbers, strings or other hashable symbols; convert each entry to a tuple or a string"
+            ) from None
+    return a, True
+
+
+def _object_missing(a: np.ndarray) -> np.ndarray:
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        ne_self = np.asarray(a != a, dtype=bool) if a.dtype.kind == "O" else np.zeros(a.shape, bool)
+    return ne_self | np.equal(a, None)
+
+
+def _pandas_columns(x, name):
+    import pandas as pd  # the caller passed a pandas object, so pandas is imported
+
+    frame = x.to_frame() if isinstance(x, pd.Series) else x
+    cols, labels, disc = [], [], []
+    for label in frame.columns:
+        s = frame[label]
+        dt = s.dtype
+        if isinstance(dt, pd.CategoricalDtype):
+            codes = s.cat.codes.to_numpy()
+            col = codes.astype(np.float64)
+            col[codes < 0] = np.nan
+            cols.append(col)
+            disc.append(True)
+        elif pd.api.types.is_bool_dtype(dt) or pd.api.types.is_integer_dtype(dt):
+            if s.isna().any():
+                cols.append(s.to_numpy(dtype=np.float64, na_value=np.nan))
+            else:
+                cols.append(s.to_numpy(dtype=np.int64 if not pd.api.types.is_bool_dtype(dt) else bool))
+            disc.append(True)
+        elif pd.api.types.is_float_dtype(dt):
+            cols.append(s.to_numpy(dtype=np.float64, na_value=np.nan))
+            disc.append(False)
+        else:  # strings, objects, mixed
+            a = s.to_numpy(dtype=object)
+            a = np.where(pd.isna(a), None, a) if a.size else a
+            col, is_disc = _object_column(a, name, repr(label))
+            cols.append(col)
+            disc.append(is_disc)
+        labels.append(repr(label))
+    return cols, labels, disc
+
+
+def _polars_columns(x, name):
+    series = list(x.get_columns()) if hasattr(x, "get_columns") else [x]
+    cols, labels, disc = [], [], []
+    for s in series:
+        dt = str(s.dtype)
+        a = s.to_numpy()
+        if dt.startswith(("Int", "UInt", "Boolean")):
+            if s.null_count():
+                a = s.cast(__import__("polars").Float64).to_numpy()
+            cols.append(a)
+            disc.append(True)
+        elif dt.startswith("Float"):
+            cols.append(a.astype(np.float64, copy=False))
+            disc.append(False)
+        else:  # String, Categorical, Enum, Object
+            a = np.asarray(a, dtype=object)
+            col, is_disc = _object_column(a, name, repr(s.name))
+            cols.append(col)
+            disc.append(is_disc)
+        labels.append(repr(s.name))
+    return cols, labels, disc
+
+
+def as_sample(x, name: str) -> Sample:
+    """Convert one variable's sample to a :class:`Sample` without modifying it.
+
+    Accepts 1-D ``(n,)`` or 2-D ``(n, d)`` numpy arrays and lists, pandas / polars Series and DataFrames
+    (recognised without importing either library), and torch tensors (CUDA float tensors are kept on the
+    device for the torch kernels; CPU tensors are read through numpy).
+    """
+    if x is None:
+        raise InvalidInputTypeError(f"`{name}` is required; got None")
+    if is_torch(x):
+        if x.ndim not in (1, 2):
+            raise InvalidSampleError(
+                f"`{name}` must be 1-D (n,) or 2-D (n, d) with one row per sample; got a tensor of shape "
+                f"{tuple(x.shape)}; reshape it to (n, -1)"
+            )
+        if x.is_cuda and x.is_floating_point():
+            t = x.reshape(x.shape[0], -1) if x.ndim == 2 else x.reshape(-1, 1)
+            if t.shape[0] == 0 or t.shape[1] == 0:
+                raise InvalidSampleError(f"`{name}` must not be empty; got a tensor of shape {tuple(x.shape)}")
+            return Sample(name, [], [str(j) for j in range(t.shape[1])], [False] * t.shape[1],
+                          [False] * t.shape[1], int(t.shape[0]), tensor=t)
+        x = x.detach().cpu().numpy()
+    if _is_pandas(x) and hasattr(x, "columns") or _is_pandas(x) and hasattr(x, "to_frame"):
+        cols, labels, disc = _pandas_columns(x, name)
+    elif _is_polars(x):
+        cols, labels, disc = _polars_columns(x, name)
+    else:
+        if isinstance(x, (str, bytes)):
+            raise InvalidInputTypeError(f"`{name}` must be an array of samples; got the string {x!r}")
+        try:
+            a = np.asarray(x)
+        except (ValueError, TypeError) as exc:
+            raise InvalidInputTypeError(
+                f"`{name}` must be a rectangular array of samples; could not convert it ({exc}); "
+                "pass an (n,) or (n, d) array"
+            ) from exc
+        if a.ndim == 0:
+            raise InvalidSampleError(
+                f"`{name}` must be 1-D (n,) or 2-D (n, d) with one row per sample; got the scalar {a.item()!r}"
+            )
+        if a.ndim > 2:
+            raise InvalidSampleError(
+                f"`{name}` must be 1-D (n,) or 2-D (n, d) with one row per sample; got shape {a.shape}; "
+                "flatten the feature axes with x.reshape(len(x), -1)"
+            )
+        if a.dtype.kind == "c":
+            raise InvalidInputTypeError(f"`{name}` must be real-valued; got complex dtype {a.dtype}")
+        if a.dtype.kind in "mMV":
+            raise InvalidInputTypeError(
+                f"`{name}` has dtype {a.dtype}, which infokit does not interpret; convert it to numbers "
+                "(e.g. x.astype('int64')) or to strings for categories"
+            )
+        a2 = a.reshape(-1, 1) if a.ndim == 1 else a
+        cols, labels, disc = [], [], []
+        for j in range(a2.shape[1]):
+            c = a2[:, j]
+            if c.dtype.kind == "O":
+                c, dj = _object_column(c, name, str(j))
+            elif c.dtype.kind in "US":
+                dj = True
+            elif c.dtype.kind == "f":
+                c = c.astype(np.float64, copy=False)
+                dj = False
+            else:  # b, i, u
+                dj = True
+            cols.append(c)
+            labels.append(str(j))
+            disc.append(dj)
+    if not cols:
+        raise InvalidSampleError(f"`{name}` must have at least one column; got 0 columns")
+    n = len(cols[0])
+    if n == 0:
+        raise InvalidSampleError(f"`{name}` must not be empty; got 0 rows")
+    missing = None  # allocated only when a column has a missing value
+    missing_cols, integer_floats = [], []
+    for j, c in enumerate(cols):
+        if c.dtype.kind == "f":
+            nan = np.isnan(c)
+            inf = np.isinf(c)
+            if inf.any():
+                rows = np.flatnonzero(inf)
+                raise InvalidSampleError(
+                    f"`{name}` contains {rows.size} infinite value(s) in column {labels[j]} (rows {_listed(rows)}); "
+                    "infinity is not a sample value — remove or clip those rows"
+                )
+            finite = c[~nan]
+            integer_floats.append(bool(finite.size) and bool(np.all(finite == np.round(finite))))
+        elif c.dtype.kind == "O":
+            nan = _object_missing(c)
+            integer_floats.append(False)
+        else:
+            nan = None
+            integer_floats.append(False)
+        if nan is not None and nan.any():
+            missing = nan.copy() if missing is None else (missing | nan)
+            missing_cols.append(labels[j])
+    return Sample(name, cols, labels, disc, integer_floats, n, missing=missing, missing_cols=missing_cols)
+
+
+def resolve_discrete(sample: Sample, spec, name: str = "discrete") -> np.ndarray:
+    """Per-column discrete mask from ``discrete=`` (True / False / "auto" / one entry per column)."""
+    d = sample.d
+    if isinstance(spec, (bool, np.bool_)) or (isinstance(spec, str) and spec == "auto"):
+        specs = [spec] * d
+    elif isinstance(spec, str):
+        raise InvalidParameterError(f"`{name}` must be True, False, 'auto' or a per-column list; got {spec!r}")
+    else:
+        try:
+            specs = list(spec)
+        except TypeError:
+            raise InvalidParameterError(
+                f"`{name}` must be True, False, 'auto' or a per-column list; got {spec!r}"
+            ) from None
+        if len(specs) != d:
+            raise InvalidParameterError(
+                f"`{name}` for `{sample.name}` must have one entry per column ({d}); got {len(specs)} entries"
+            )
+    mask = np.zeros(d, dtype=bool)
+    for j, s in enumerate(specs):
+        if isinstance(s, str) and s == "auto":
+            mask[j] = sample.auto_discrete[j]
+        elif isinstance(s, (bool, np.bool_)):
+            mask[j] = bool(s)
+            if not s and sample.tensor is None and sample.columns[j].dtype.kind in "OUS":
+                raise InvalidInputTypeError(
+                    f"`{sample.name}` column {sample.labels[j]} holds non-numeric symbols "
+                    f"(dtype {sample.columns[j].dtype}) and cannot be continuous; pass {name}=True for it"
+                )
+        else:
+            raise InvalidParameterError(
+                f"`{name}` entries must be True, False or 'auto'; got {s!r} for `{sample.name}` column {j}"
+            )
+    return mask
+
+
+def warn_ties(sample: Sample, discrete_mask, *, explicit: bool, stacklevel: int = 4) -> None:
+    """Warn when integer-valued columns are treated as continuous (ties break kNN estimators)."""
+    if sample.tensor is not None:
+        return
+    def varies(c):  # a constant column is dropped by the estimators: no ties to warn about
+        return c.size > 1 and bool(np.nanmax(c) != np.nanmin(c))
+
+    ints = [sample.labels[j] for j, c in enumerate(sample.columns)
+            if not discrete_mask[j] and c.dtype.kind in "biu" and varies(c)]
+    floats = [sample.labels[j] for j, c in enumerate(sample.columns)
+              if not discrete_mask[j] and c.dtype.kind == "f" and sample.integer_floats[j] and varies(c)]
+    cols = ints + floats
+    if not cols:
+        return
+    why = " and ".join(w for w in (("it holds an integer dtype" if ints else ""),
+                                   ("it is a float column holding only integers" if floats else "")) if w)
+    _warnings.warn(
+        f"`{sample.name}` column(s) {', '.join(cols)} treated as continuous although {why}: repeated values "
+        "(ties) bias kNN and kernel estimators (distances of zero). If the values are categories or counts, "
+        "pass discrete=True; if they are a rounded continuous quantity, the estimate is of the rounded data",
+        _InfokitWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def check_same_length(samples) -> int:
+    """All samples must have the same number of rows; return it."""
+    ns = [s.n for s in samples]
+    if len(set(ns)) > 1:
+        names = " and ".join(f"`{s.name}`" for s in samples)
+        raise ShapeMismatchError(
+            f"{names} must have the same number of rows (one row per joint observation); got "
+            f"{', '.join(str(n) for n in ns)} rows; pass paired samples of equal length"
+        )
+    return ns[0]
+
+
+def apply_nan_policy(samples, nan_policy: str):
+    """Handle missing values jointly: raise (naming how many and where) or drop incomplete rows.
+
+    Returns ``(samples, n_dropped)``; with "omit" every sample keeps the rows complete in *all* of them,
+    so NaN is never counted as a symbol.
+    """
+    bad = None
+    for s in samples:
+        if s.tensor is not None:
+            import torch
+
+            m = torch.isnan(s.tensor).any(dim=1)
+            if bool(m.any()):
+                m = m.cpu().numpy()
+                bad = m if bad is None else bad | m
+                s.missing_cols = s.missing_cols or ["(tensor)"]
+        elif s.missing is not None:
+            bad = s.missing if bad is None else bad | s.missing
+    if bad is None or not bad.any():
+        return list(samples), 0
+    if nan_policy == "raise":
+        where = "; ".join(
+            f"`{s.name}` column(s) {', '.join(s.missing_cols)}" for s in samples if s.missing_cols
+        )
+        rows = np.flatnonzero(bad)
+        raise InvalidSampleError(
+            f"the samples contain missing values (NaN/None) in {rows.size} row(s) (rows {_listed(rows)}) — in "
+            f"{where}; pass nan_policy='omit' to drop incomplete rows jointly, or impute them first"
+        )
+    keep = ~bad
+    if not keep.any():
+        raise InvalidSampleError("every row has a missing value (NaN/None); nothing is left after nan_policy='omit'")
+    return [s.take(keep) for s in samples], int(bad.sum())
+
+
+def check_enough_samples(n: int, *, k: int | None = None, minimum: int = 2, what: str = "this estimator") -> None:
+    """At least ``minimum`` rows, and more rows than neighbours ``k`` for kNN methods."""
+    if n < minimum:
+        raise InvalidSampleError(f"{what} needs at least {minimum} samples; got n={n} (after removing missing rows)")
+    if k is not None and n <= k:
+        raise InvalidSampleError(
+            f"`k`={k} neighbours needs more samples than k; got n={n} (after removing missing rows); "
+            f"lower k (k < n) or pass more data"
+        )
+
+
+def check_nan_policy(nan_policy, name: str = "nan_policy") -> str:
+    """'raise' or 'omit'."""
+    return check_choice(nan_policy, name, ("raise", "omit"))
+
+
+def check_random_state(random_state, name: str = "random_state") -> np.random.Generator:
+    """A numpy Generator from None / an int seed / a SeedSequence / a Generator (returned as is)."""
+    if random_state is None:
+        return np.random.default_rng()
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.SeedSequence):
+        return np.random.default_rng(random_state)
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise InvalidParameterError(f"`{name}` must be a non-negative integer seed; got {random_state}")
+        return np.random.default_rng(int(random_state))
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(0, 2**63 - 1, dtype=np.int64))
+    raise InvalidParameterError(
+        f"`{name}` must be None, an integer seed or a numpy Generator; got {random_state!r}"
+    )
+
+
+def check_confidence_level(value, name: str = "confidence_level") -> float:
+    """A level strictly between 0 and 1 (``True`` means 0.95)."""
+    if value is True:
+        return 0.95
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < float(value) < 1:
+        raise InvalidParameterError(
+            f"`{name}` must be a confidence level strictly between 0 and 1 (e.g. 0.95); got {value!r}"
+        )
+    return float(value)
+
+
+InvalidSampleError = _InvalidSampleError
+# ==================================================================================== end of Samples section

@@ -28,6 +28,26 @@ from ._pmf import (
     total_variation,
     tsallis_entropy,
 )
+from .channels import (
+    CapacityResult,
+    RateDistortionCurve,
+    RateDistortionResult,
+    channel_capacity,
+    rate_distortion,
+    rate_distortion_curve,
+)
+from .lattice import (
+    MeetResult,
+    ReconstructionResult,
+    common_information,
+    complement,
+    join,
+    joint_from_labels,
+    meet,
+    rajski_distance,
+    reconstruction_condition,
+    shannon_distance,
+)
 
 __all__ = [
     "entropy", "cross_entropy", "kl_divergence", "js_divergence", "renyi_entropy", "renyi_divergence",
@@ -35,4 +55,10 @@ __all__ = [
     "softmax", "joint_entropy", "conditional_entropy", "mutual_information", "conditional_mutual_information",
     "total_correlation", "dual_total_correlation", "co_information", "interaction_information",
     "o_information", "pointwise_mutual_information", "marginal",
+    # information lattice and perfect reconstruction (lattice.py)
+    "meet", "common_information", "join", "joint_from_labels", "shannon_distance", "rajski_distance",
+    "complement", "reconstruction_condition", "MeetResult", "ReconstructionResult",
+    # channels and sources, Blahut–Arimoto (channels.py)
+    "channel_capacity", "rate_distortion", "rate_distortion_curve", "CapacityResult",
+    "RateDistortionResult", "RateDistortionCurve",
 ]

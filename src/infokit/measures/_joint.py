@@ -16,7 +16,7 @@ from .._backend import namespace
 from .._units import check_base, to_base
 from .._validation import check_joint
 from ..exceptions import InvalidParameterError
-from ._pmf import _finish
+from ._pmf import _clip_round_off, _finish
 
 __all__ = [
     "joint_entropy",
@@ -99,8 +99,11 @@ def _h(xp, joint, keep) -> float:
 
 
 def _nonneg(xp, v):
-    """Quantities that are ≥ 0 in exact arithmetic: clip the round-off of entropy differences."""
-    return xp.maximum(v, xp.zeros_like(v))
+    """Quantities that are ≥ 0 in exact arithmetic: clip the round-off of entropy differences.
+
+    Value-only clip (torch gradients stay the formula's, straight-through), see ``_pmf._clip_round_off``.
+    """
+    return _clip_round_off(xp, v)
 
 
 def _prepare(joint, base, normalize, atol, min_ndim=2):

@@ -3,6 +3,10 @@
 All functions take numpy arrays or torch tensors (the result is of the same kind, on the same device, and
 differentiable for tensors), work along ``axis`` (batched over every other axis), compute in nats and convert
 to ``base`` once at return. pmfs are validated, never silently renormalised (``normalize=True`` opts in).
+
+Gradients (torch): entries with p_i = 0 are treated as off the support — their terms are constant zeros, so
+the gradient is the one on the face of the simplex that ``p`` lies on, and it is finite (never 0·inf = NaN).
+``-inf`` logits get a zero gradient for the same reason.
 """
 
 from __future__ import annotations
@@ -53,34 +57,50 @@ def _finish(value, base):
     return _scalarize(to_base(value, base))
 
 
+def _clip_round_off(xp, d):
+    """Clip values that are >= 0 in exact arithmetic (divergences of pmfs) at 0.
+
+    Round-off can leave −1e-16 where the answer is 0 (then ``sqrt(d)`` would be NaN). The clip changes the
+    value only; a torch gradient stays the formula's (straight-through), and +inf passes unchanged.
+    """
+    return d + xp.stop_gradient(xp.where(d < 0, -d, 0.0))
+
+
 # --------------------------------------------------------------------------------------------- inputs
-def _one_distribution(p, logits, log_p, *, axis, normalize, atol, name="p"):
+def _one_distribution(p, logits, log_p, *, axis, normalize, atol, name="p", logits_name="logits",
+                      log_p_name="log_p"):
     """Resolve exactly one of p / logits / log_p to ``(xp, p, log_p_or_None, axis)``."""
-    given = [k for k, v in (("p", p), ("logits", logits), ("log_p", log_p)) if v is not None]
+    given = [k for k, v in ((name, p), (logits_name, logits), (log_p_name, log_p)) if v is not None]
     if len(given) != 1:
+        allowed = [f"`{name}`", f"`{logits_name}=`"] + ([f"`{log_p_name}=`"] if log_p_name else [])
         raise InvalidParameterError(
-            f"pass exactly one of `{name}`, `logits=` or `log_p=`; got {', '.join(given) or 'none'}"
+            f"pass exactly one of {', '.join(allowed[:-1])} or {allowed[-1]}; "
+            f"got {', '.join(f'`{g}`' for g in given) or 'none'}"
         )
     if p is not None:
         p = check_pmf(p, name, axis=axis, atol=atol, normalize=normalize)
         return namespace(p), p, None, check_axis(axis, p.ndim)
     if logits is not None:
-        lg = check_logits(logits, "logits")
+        lg = check_logits(logits, logits_name, axis=axis)
         ax = check_axis(axis, lg.ndim)
         xp = namespace(lg)
         lp = xp.log_softmax(lg, axis=ax)
         return xp, xp.exp(lp), lp, ax
-    lp = check_logits(log_p, "log_p")
+    lp = check_logits(log_p, log_p_name, axis=axis)
     ax = check_axis(axis, lp.ndim)
     xp = namespace(lp)
+    if normalize:  # log-space rescaling: log p - log Σ p
+        lp = lp - xp.logsumexp(lp, axis=ax, keepdims=True)
     pp = xp.exp(lp)
-    check_pmf(pp, "exp(log_p)", axis=ax, atol=atol)
+    check_pmf(pp, f"exp({log_p_name})", axis=ax, atol=atol)
     return xp, pp, lp, ax
 
 
 def _pair(p, q, p_logits, q_logits, *, axis, normalize, atol):
-    xp, pp, lp, ax = _one_distribution(p, p_logits, None, axis=axis, normalize=normalize, atol=atol, name="p")
-    xq, qq, lq, axq = _one_distribution(q, q_logits, None, axis=axis, normalize=normalize, atol=atol, name="q")
+    xp, pp, lp, ax = _one_distribution(p, p_logits, None, axis=axis, normalize=normalize, atol=atol, name="p",
+                                       logits_name="p_logits", log_p_name=None)
+    xq, qq, lq, axq = _one_distribution(q, q_logits, None, axis=axis, normalize=normalize, atol=atol, name="q",
+                                        logits_name="q_logits", log_p_name=None)
     if xp.name != xq.name:
         raise InvalidParameterError(
             "`p` and `q` must both be numpy arrays or both torch tensors; got one of each — convert one of them"
@@ -188,7 +208,7 @@ def kl_divergence(p=None, q=None, *, p_logits=None, q_logits=None, base=None, ax
         lq = lq if lq is not None else _safe_log(xp, qq)
         with np.errstate(invalid="ignore"):
             d = xp.sum(pp * xp.where(pp > 0, lp - lq, 0.0), axis=ax)
-    return _finish(d, b)
+    return _finish(_clip_round_off(xp, d), b)
 
 
 def _safe_log(xp, p):
@@ -213,13 +233,43 @@ def js_divergence(p=None, q=None, *, p_logits=None, q_logits=None, base=None, ax
     xp, pp, qq, lp, lq, ax = _pair(p, q, p_logits, q_logits, axis=axis, normalize=normalize, atol=atol)
     m = 0.5 * (pp + qq)
     d = 0.5 * xp.sum(xp.rel_entr(pp, m), axis=ax) + 0.5 * xp.sum(xp.rel_entr(qq, m), axis=ax)
-    return _finish(d, b)
+    return _finish(_clip_round_off(xp, d), b)
 
 
 # --------------------------------------------------------------------------------------------- Rényi / Tsallis
 def _log_power_sum(xp, pp, alpha, ax):
     """log Σ p_i^α over the support (p_i > 0), stable for any α > 0."""
     return xp.logsumexp(alpha * _safe_log(xp, pp), axis=ax)
+
+
+# Near α = 1 the closed forms divide a log-sum of order (α−1) by (α−1): computed as log Σ p^α the
+# numerator carries an absolute round-off of ~1e-16, i.e. a relative error of 1e-16/|α−1| (1e-4 at
+# α = 1 + 1e-12). Writing Σ p_i^α − 1 = Σ p_i expm1((α−1) log p_i) removes the cancellation: every term has
+# the sign of (1−α) so the sum is accurate to a few ulps, and log1p keeps that accuracy. We use it for
+# |α − 1| <= _NEAR_ONE, where (α−1)·log p stays below ~372 for every positive float64 (no overflow).
+_NEAR_ONE = 0.5
+
+
+def _power_sum_minus_one(xp, pp, log_ratio, t, ax):
+    """Σ_{p_i>0} p_i·expm1(t·log_ratio_i) (= Σ p_i·r_i^t − 1), with log_ratio masked off the support."""
+    pos = pp > 0
+    with np.errstate(invalid="ignore", over="ignore"):
+        term = xp.expm1(t * xp.where(pos, log_ratio, 0.0))
+    s = xp.sum(xp.where(pos, pp * term, 0.0), axis=ax)
+    # The rewrite used Σp = 1. Adding Σp − stop_gradient(Σp) (exactly 0 in value) restores the torch gradient
+    # of the documented formula Σ p^α r^(α−1) − 1 off the simplex, so both code paths differentiate alike.
+    total = xp.sum(xp.where(pos, pp, 0.0), axis=ax)  # over the support: zero entries keep a zero gradient
+    return s + (total - xp.stop_gradient(total))
+
+
+def _support_size(xp, pp, ax):
+    """|supp p| along ``ax``, in the dtype of ``pp`` (a bool·1.0 product would be float32 in torch).
+
+    Piecewise constant in ``p``: written as ``0·p + 1`` so that a torch result stays attached to the graph
+    with a zero gradient (``.backward()`` works) instead of being cut off from ``p``.
+    """
+    zero = 0.0 * pp
+    return xp.sum(xp.where(pp > 0, zero + 1.0, zero), axis=ax)
 
 
 def renyi_entropy(p=None, alpha=2.0, *, logits=None, log_p=None, base=None, axis=-1, normalize=False, atol=None):
@@ -243,11 +293,16 @@ def renyi_entropy(p=None, alpha=2.0, *, logits=None, log_p=None, base=None, axis
     b = check_base(base)
     xp, pp, lp, ax = _one_distribution(p, logits, log_p, axis=axis, normalize=normalize, atol=atol)
     if a == 1.0:
-        h = xp.sum(xp.entr(pp), axis=ax)
+        h = xp.sum(xp.entr(pp), axis=ax) if lp is None else -xp.sum(_xlogy_masked(xp, pp, lp), axis=ax)
     elif a == 0.0:
-        h = xp.log(xp.sum((pp > 0) * 1.0, axis=ax))
+        h = xp.log(_support_size(xp, pp, ax))
     elif math.isinf(a):
         h = -xp.log(xp.max(pp, axis=ax))
+    elif abs(a - 1.0) <= _NEAR_ONE:
+        # H_α = −log1p(Σ p_i expm1((α−1) log p_i)) / (α−1): the same formula, free of cancellation near α = 1
+        t = a - 1.0
+        logp = lp if lp is not None else _safe_log(xp, pp)
+        h = -xp.log1p(_power_sum_minus_one(xp, pp, logp, t, ax)) / t
     else:
         h = _log_power_sum(xp, pp, a, ax) / (1.0 - a)
     return _finish(h, b)
@@ -275,17 +330,25 @@ def renyi_divergence(p=None, q=None, alpha=2.0, *, p_logits=None, q_logits=None,
         with np.errstate(invalid="ignore"):
             d = xp.sum(pp * xp.where(pp > 0, lp - lq, 0.0), axis=ax)
     elif a == 0.0:
-        d = -xp.logsumexp(xp.where(pp > 0, lq, -math.inf), axis=ax)
+        # −log q(supp p); p enters only through its support: 0·Σp keeps it in the torch graph (zero gradient)
+        d = -xp.logsumexp(xp.where(pp > 0, lq, -math.inf), axis=ax) + 0.0 * xp.sum(pp, axis=ax)
     elif math.isinf(a):
         with np.errstate(invalid="ignore"):
             d = xp.max(xp.where(pp > 0, lp - lq, -math.inf), axis=ax)
+    elif abs(a - 1.0) <= _NEAR_ONE:
+        # D_α = log1p(Σ_{p>0} p_i expm1((α−1) log(p_i/q_i))) / (α−1): no cancellation near α = 1 (see
+        # _NEAR_ONE); q_i = 0 < p_i gives expm1(+inf) = inf for α > 1 and a zero term for α < 1.
+        with np.errstate(invalid="ignore"):
+            log_ratio = xp.where(pp > 0, lp - lq, 0.0)
+        with np.errstate(divide="ignore"):  # disjoint supports, α < 1: log1p(−1) = −inf, so D_α = +inf
+            d = xp.log1p(_power_sum_minus_one(xp, pp, log_ratio, a - 1.0, ax)) / (a - 1.0)
     else:
         # log Σ exp(α log p + (1-α) log q) over the support of p; q = 0 there gives +inf for α > 1
         # and a zero term for α < 1, which is what the limits of the formula say.
         with np.errstate(invalid="ignore"):
-            t = xp.where(pp > 0, a * lp + (1.0 - a) * lq, -math.inf)
+            t = xp.where(pp > 0, a * xp.where(pp > 0, lp, 0.0) + (1.0 - a) * lq, -math.inf)
         d = xp.logsumexp(t, axis=ax) / (a - 1.0)
-    return _finish(d, b)
+    return _finish(_clip_round_off(xp, d), b)
 
 
 def tsallis_entropy(p=None, q=2.0, *, logits=None, log_p=None, base=None, axis=-1, normalize=False, atol=None):
@@ -313,9 +376,14 @@ def tsallis_entropy(p=None, q=2.0, *, logits=None, log_p=None, base=None, axis=-
     if qv == 1.0:
         return _finish(xp.sum(xp.entr(pp), axis=ax), b)
     if qv == 0.0:
-        s = xp.sum((pp > 0) * 1.0, axis=ax) - 1.0
-        return _finish(s, None)
-    s = (1.0 - xp.exp(_log_power_sum(xp, pp, qv, ax))) / (qv - 1.0)
+        return _finish(_support_size(xp, pp, ax) - 1.0, None)
+    if qv >= 1.0 - _NEAR_ONE:
+        # 1 − Σ p^q = −Σ p_i expm1((q−1) log p_i): exact rewrite, no cancellation as q → 1; for q > 1 every
+        # expm1 lies in (−1, 0] so nothing overflows
+        logp = lp if lp is not None else _safe_log(xp, pp)
+        s = -_power_sum_minus_one(xp, pp, logp, qv - 1.0, ax) / (qv - 1.0)
+    else:
+        s = (1.0 - xp.exp(_log_power_sum(xp, pp, qv, ax))) / (qv - 1.0)
     return _finish(s, None)
 
 
@@ -343,8 +411,7 @@ def cs_divergence(p=None, q=None, *, p_logits=None, q_logits=None, base=None, ax
         d = (xp.log(xp.sum(pp * pp, axis=ax)) + xp.log(xp.sum(qq * qq, axis=ax))
              - 2.0 * xp.log(xp.sum(pp * qq, axis=ax)))
     # Cauchy–Schwarz guarantees d >= 0; clip the round-off below zero
-    d = xp.maximum(d, xp.zeros_like(d))
-    return _finish(d, b)
+    return _finish(_clip_round_off(xp, d), b)
 
 
 def total_variation(p=None, q=None, *, p_logits=None, q_logits=None, axis=-1, normalize=False, atol=None):
@@ -357,7 +424,9 @@ def total_variation(p=None, q=None, *, p_logits=None, q_logits=None, axis=-1, no
     0.5
     """
     xp, pp, qq, *_, ax = _pair(p, q, p_logits, q_logits, axis=axis, normalize=normalize, atol=atol)
-    return _scalarize(0.5 * xp.sum(xp.abs(pp - qq), axis=ax))
+    tv = 0.5 * xp.sum(xp.abs(pp - qq), axis=ax)
+    # disjoint supports give 1 + round-off (inputs sum to 1 only within atol): clip the value into [0, 1]
+    return _scalarize(tv - xp.stop_gradient(xp.where(tv > 1.0, tv - 1.0, 0.0)))
 
 
 def hellinger(p=None, q=None, *, p_logits=None, q_logits=None, axis=-1, normalize=False, atol=None):
@@ -370,8 +439,14 @@ def hellinger(p=None, q=None, *, p_logits=None, q_logits=None, axis=-1, normaliz
     1.0
     """
     xp, pp, qq, *_, ax = _pair(p, q, p_logits, q_logits, axis=axis, normalize=normalize, atol=atol)
-    h2 = 0.5 * xp.sum(xp.square(xp.sqrt(pp) - xp.sqrt(qq)), axis=ax)
-    return _scalarize(xp.sqrt(xp.clip(h2, 0.0, 1.0)))
+    h2 = 0.5 * xp.sum(xp.square(_safe_sqrt(xp, pp) - _safe_sqrt(xp, qq)), axis=ax)
+    return _scalarize(_safe_sqrt(xp, xp.clip(h2, 0.0, 1.0)))
+
+
+def _safe_sqrt(xp, x):
+    """sqrt with a zero (not infinite) torch gradient at 0, so that 0·inf = NaN never reaches the caller."""
+    pos = x > 0
+    return xp.where(pos, xp.sqrt(xp.where(pos, x, 1.0)), 0.0)
 
 
 def chi2_divergence(p=None, q=None, *, p_logits=None, q_logits=None, axis=-1, normalize=False, atol=None):
@@ -386,7 +461,8 @@ def chi2_divergence(p=None, q=None, *, p_logits=None, q_logits=None, axis=-1, no
     xp, pp, qq, *_, ax = _pair(p, q, p_logits, q_logits, axis=axis, normalize=normalize, atol=atol)
     diff2 = xp.square(pp - qq)
     off_support = xp.where(pp > 0, xp.full_like(pp, math.inf), xp.zeros_like(pp))
-    ratio = xp.where(qq > 0, diff2 / xp.where(qq > 0, qq, 1.0), off_support)
+    with np.errstate(over="ignore"):  # (p−q)²/q beyond the float range is +inf, the right rounding
+        ratio = xp.where(qq > 0, diff2 / xp.where(qq > 0, qq, 1.0), off_support)
     return _scalarize(xp.sum(ratio, axis=ax))
 
 
@@ -404,8 +480,16 @@ def from_counts(counts, *, axis=-1):
 
 
 def softmax(logits, *, axis=-1):
-    """Softmax along ``axis`` (numpy or torch), stable for large logits; ``-inf`` entries get probability 0."""
-    lg = check_logits(logits, "logits")
+    """Softmax along ``axis`` (numpy or torch), stable for large logits; ``-inf`` entries get probability 0.
+
+    Examples
+    --------
+    >>> import math
+    >>> import infokit
+    >>> infokit.softmax([0.0, 0.0, -math.inf]).tolist()   # equal logits share the mass; -inf gets none
+    [0.5, 0.5, 0.0]
+    """
+    lg = check_logits(logits, "logits", axis=axis)
     ax = check_axis(axis, lg.ndim)
     xp = namespace(lg)
     return xp.exp(xp.log_softmax(lg, axis=ax))

@@ -1,0 +1,8 @@
+"""``python -m infokit``: the same as the ``infokit`` command."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,312 @@
+"""The reading list: paper -> public API -> example -> status -> measured result.
+
+infokit turns a reading list of 34 papers into working code. This module is the single source of truth for
+where each paper stands; ``docs/PAPERS.md`` and ``infokit papers`` are generated from it.
+
+Regenerate or check the document with::
+
+    python -m infokit.papers --write docs/PAPERS.md
+    python -m infokit.papers --check docs/PAPERS.md   # exit status 1 when the file is out of date
+
+Examples
+--------
+>>> from infokit.papers import paper
+>>> paper(31).status
+'partial'
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+
+from .exceptions import InvalidParameterError
+
+__all__ = ["Paper", "STATUSES", "papers", "paper", "render_markdown", "main"]
+
+#: The stages of a paper, in order. "done" follows DESIGN.md §3: public API with a docstring citing the paper,
+#: tests against known answers, a runnable example whose measured number is recorded next to the paper's own.
+STATUSES = ("planned", "partial", "done")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper of the reading list and where infokit stands on it.
+
+    Attributes
+    ----------
+    number : int
+        Position in the reading list (1..34).
+    title : str
+        Full title, as in the abstracts file.
+    year : int
+        Year of the paper (first public version).
+    arxiv : str or None
+        arXiv identifier (``"2306.15540"``) where the project's notes give one; ``None`` otherwise
+        (never guessed).
+    home : str
+        The infokit module (or package, while planned) that implements the paper.
+    api : tuple of str
+        Public names of ``infokit`` that implement the paper (resolvable as ``getattr(infokit, name)`` once
+        the paper is partial or done).
+    example : str or None
+        Path (relative to the repository root) of the runnable example, once it exists.
+    status : {"planned", "partial", "done"}
+        Where the implementation stands.
+    result : str or None
+        The number the example measured, next to the paper's own, once there is one.
+    scope : str
+        What infokit implements for this paper (one line).
+    """
+
+    number: int
+    title: str
+    year: int
+    arxiv: str | None
+    home: str
+    api: tuple[str, ...] = field(default_factory=tuple)
+    example: str | None = None
+    status: str = "planned"
+    result: str | None = None
+    scope: str = ""
+
+    def __post_init__(self):
+        if self.status not in STATUSES:
+            raise InvalidParameterError(
+                f"`status` of paper {self.number} must be one of {STATUSES}; got {self.status!r}"
+            )
+        # frozen dataclass: coerce a list to a tuple so that instances stay hashable and immutable
+        object.__setattr__(self, "api", tuple(self.api))
+
+    @property
+    def arxiv_url(self) -> str | None:
+        """``https://arxiv.org/abs/<id>`` or ``None``."""
+        return None if self.arxiv is None else f"https://arxiv.org/abs/{self.arxiv}"
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict of the fields (``api`` as a list)."""
+        d = asdict(self)
+        d["api"] = list(self.api)
+        d["arxiv_url"] = self.arxiv_url
+        return d
+
+
+_LATTICE_API = ("meet", "common_information", "join", "complement", "shannon_distance", "rajski_distance",
+                "reconstruction_condition")
+
+# Titles: the abstracts file (seeds/). Years: the reading list. arXiv ids: the seeds or the project's
+# implementation notes (specs/) only -- None where neither gives one.
+_PAPERS: tuple[Paper, ...] = (
+    Paper(1, "Minimum Entropy Coupling with Bottleneck", 2024, "2410.21666", "infokit.methods.coupling",
+          scope="MEC-B under log loss; EBIM greedy encoder; MEC decoder; Markov coding game with a rate limit"),
+    Paper(2, "Wasserstein Dependency Measure for Representation Learning", 2019, None, "infokit.estimators.neural",
+          scope="WDM objective (Lipschitz critic) beside MINE, NWJ, InfoNCE, SMILE"),
+    Paper(3, "From Entropy to Epiplexity: Rethinking Information for Computationally Bounded Intelligence", 2026,
+          "2601.03220", "infokit.methods.representations",
+          scope="epiplexity and time-bounded entropy by prequential / requential coding"),
+    Paper(4, "Entropy-Guided Attention for Private LLMs", 2025, "2501.03489", "infokit.methods.representations",
+          scope="attention-entropy diagnostics and the entropy regulariser"),
+    Paper(5, "Conformal Information Pursuit for Interactively Guiding Large Language Models", 2025, "2507.03279",
+          "infokit.methods.pursuit", scope="information pursuit and conformal IP; 20-questions style task"),
+    Paper(6, "The Condition Number as a Scale-Invariant Proxy for Information Encoding in Neural Units", 2025,
+          "2506.16289", "infokit.methods.representations",
+          scope="per-unit condition numbers, entropy bounds, KappaTune layer selection"),
+    Paper(7, "Variational Autoencoders for Collaborative Filtering", 2018, None, "infokit.methods.recsys",
+          scope="Mult-VAE with KL annealing, Recall@K / NDCG@K"),
+    Paper(8, "Information Bottleneck Analysis of Deep Neural Networks via Lossy Compression", 2023, None,
+          "infokit.methods.bottleneck", scope="information plane: compression step + MI estimation"),
+    Paper(9, "A Semantic Generalization of Shannon's Information Theory and Applications", 2025, "2510.15871",
+          "infokit.methods.semantic",
+          scope="truth functions, semantic information and MI, channels-matching iteration"),
+    Paper(10, "Cauchy-Schwarz Divergence Information Bottleneck for Regression", 2024, None,
+          "infokit.methods.bottleneck",
+          scope="CS divergence / CS-QMI kernel estimators; CS-IB loss (the exact cs_divergence of pmfs exists)"),
+    Paper(11, "How Does Information Bottleneck Help Deep Learning?", 2023, "2305.18887",
+          "infokit.methods.bottleneck", scope="degree-of-IB I(X;Z|Y) estimates and generalization-bound terms"),
+    Paper(12, "Adaptive Estimators Show Information Compression in Deep Neural Networks", 2019, "1902.09037",
+          "infokit.estimators.binning", scope="entropy-based adaptive binning, adaptive KDE"),
+    Paper(13, "A Method on Searching Better Activation Functions", 2024, "2405.12954",
+          "infokit.methods.representations", scope="CRReLU activation (torch module)"),
+    Paper(14, "Information Shapes Koopman Representation", 2025, None, "infokit.methods.representations",
+          scope="latent MI + von Neumann entropy Lagrangian terms"),
+    Paper(15, "MIST: Mutual Information Via Supervised Training", 2025, "2511.18945", "infokit.estimators.learned",
+          scope="learned MI estimator with quantile outputs, trained on synthetic data with known MI"),
+    Paper(16, "Assessing Neural Network Representations During Training Using Noise-Resilient Diffusion "
+              "Spectral Entropy", 2023, "2312.04823", "infokit.estimators.spectral", scope="DSE and DSMI"),
+    Paper(17, "Learning Efficient Coding of Natural Images with Maximum Manifold Capacity Representations", 2023,
+          "2303.03307", "infokit.methods.losses", scope="MMCR loss (nuclear norm of centroids)"),
+    Paper(18, "The Universality Lens: Why Even Highly Over-Parametrized Models Learn Well", 2025, "2506.07661",
+          "infokit.methods.learning", scope="Bayesian mixture learner, hypothesis weight, regret bound"),
+    Paper(19, "Does Sparsity Help in Learning Misspecified Linear Bandits?", 2023, "2303.16998",
+          "infokit.methods.learning", scope="sparse query algorithm and a synthetic benchmark against its bounds"),
+    Paper(20, "Information-Theoretic Generalization Bounds for Deep Neural Networks", 2024, "2404.03176",
+          "infokit.methods.bottleneck", scope="layerwise KL / W1 bound terms, SDPI coefficients"),
+    Paper(21, "Asymptotics of Language Model Alignment", 2024, "2404.01730", "infokit.methods.alignment",
+          scope="optimal KL-constrained tilt, best-of-N law and KL, trade-off curves"),
+    Paper(22, "Rethinking Entropy Regularization in Large Reasoning Models", 2025, "2509.25133",
+          "infokit.methods.rl", scope="SIREN: top-p entropy, peak-entropy mask, self-anchored regulariser"),
+    Paper(23, "Learning to Actively Learn: A Robust Approach", 2020, None, "infokit.methods.learning",
+          scope="adversarially trained adaptive query policy on small tasks"),
+    Paper(24, "Rethinking Entropy Interventions in RLVR: An Entropy Change Perspective", 2025, "2510.10150",
+          "infokit.methods.rl", scope="STEER: entropy-change-aware token reweighting"),
+    Paper(25, "Cross-Entropy Loss Functions: Theoretical Analysis and Applications", 2023, "2304.07288",
+          "infokit.methods.losses", scope="comp-sum loss family, smooth adversarial comp-sum, H-consistency"),
+    Paper(26, "Top-H Decoding: Adapting the Creativity and Coherence with Bounded Entropy in Text Generation",
+          2025, "2509.02510", "infokit.methods.decoding", scope="top-H truncation and baselines as logits processors"),
+    Paper(27, "EPO: Entropy-regularized Policy Optimization for LLM Agents Reinforcement Learning", 2025,
+          "2509.22576", "infokit.methods.rl",
+          scope="trajectory entropy regularisation, entropy smoothing band, phase weighting"),
+    Paper(28, "LLMLingua-2: Data Distillation for Efficient and Faithful Task-Agnostic Prompt Compression", 2024,
+          None, "infokit.methods.decoding", scope="token-classification prompt compression with a local encoder"),
+    Paper(29, "Entropy Adaptive Decoding: Dynamic Model Switching for Efficient Inference", 2025, "2502.06833",
+          "infokit.methods.decoding", scope="two-model generation switched by rolling entropy, cost accounting"),
+    Paper(30, "On the Provable Advantage of Unsupervised Pretraining", 2023, "2303.01566",
+          "infokit.methods.learning", scope="MLE pretraining + ERM downstream, excess-risk simulation"),
+    Paper(31, "An information theoretic necessary condition for perfect reconstruction", 2023, "2306.15540",
+          "infokit.measures.lattice", api=_LATTICE_API, status="partial",
+          scope="information lattice (meet, join), entropic metric, Rajski distance, reconstruction condition"),
+    Paper(32, "The Entropy Mechanism of Reinforcement Learning for Reasoning Language Models", 2025, "2505.22617",
+          "infokit.methods.rl", scope="entropy-performance fit, covariance entropy change, Clip-Cov, KL-Cov"),
+    Paper(33, "On the Entropy Dynamics in Reinforcement Fine-Tuning of Large Language Models", 2026, "2602.03392",
+          "infokit.methods.rl", scope="entropy discriminator, first-order entropy change, discriminator clipping"),
+    Paper(34, "Differential Information: An Information-Theoretic Perspective on Preference Optimization", 2025,
+          "2505.23761", "infokit.methods.alignment",
+          scope="differential information distribution, its entropy, optimal rejected-sample distribution"),
+)
+
+
+def papers(status: str | None = None) -> tuple[Paper, ...]:
+    """All papers of the reading list, in order (optionally only those with the given ``status``).
+
+    Parameters
+    ----------
+    status : {"planned", "partial", "done"}, optional
+        Keep only the papers at this stage.
+
+    Returns
+    -------
+    tuple of Paper
+
+    Examples
+    --------
+    >>> from infokit.papers import papers
+    >>> len(papers())
+    34
+    """
+    if status is None:
+        return _PAPERS
+    if status not in STATUSES:
+        raise InvalidParameterError(
+            f"`status` must be one of {{{', '.join(repr(s) for s in STATUSES)}}}; got {status!r}"
+        )
+    return tuple(p for p in _PAPERS if p.status == status)
+
+
+def paper(n: int) -> Paper:
+    """The paper with number ``n`` (1-based, as in the reading list).
+
+    Examples
+    --------
+    >>> from infokit.papers import paper
+    >>> paper(31).arxiv
+    '2306.15540'
+    """
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise InvalidParameterError(f"`n` must be an integer paper number 1..{len(_PAPERS)}; got {n!r}")
+    if not 1 <= n <= len(_PAPERS):
+        raise InvalidParameterError(f"`n` must be a paper number 1..{len(_PAPERS)}; got {n}")
+    return _PAPERS[n - 1]
+
+
+# ------------------------------------------------------------------------------------------------ markdown
+_INTRO = """\
+infokit implements the methods of a reading list of 34 papers on information theory in machine learning.
+This table is where each one stands. It is generated from `src/infokit/papers.py`
+(`python -m infokit.papers --write docs/PAPERS.md`; a test keeps the two in sync) and printed by `infokit papers`.
+
+Status: **planned** (not started), **partial** (public API exists and is tested; the runnable example and the
+measured result next to the paper's own are still missing), **done** (API, tests against the paper's known
+answers, a runnable example under `examples/` that runs on a CPU in minutes, and the measured result below).
+"""
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_markdown() -> str:
+    """The text of ``docs/PAPERS.md``, generated from the registry.
+
+    Returns
+    -------
+    str
+        A Markdown document: title, introduction, a status summary and one table row per paper
+        (# | paper | year | arXiv | infokit API | example | status | measured result).
+    """
+    counts = {s: len(papers(s)) for s in STATUSES}
+    lines = [
+        "# Papers: from the reading list to infokit",
+        "",
+        "<!-- Generated by `python -m infokit.papers --write docs/PAPERS.md`; do not edit by hand. -->",
+        "",
+        _INTRO,
+        f"Progress: {counts['done']} done, {counts['partial']} partial, {counts['planned']} planned "
+        f"(of {len(_PAPERS)}).",
+        "",
+        "| # | paper | year | arXiv | infokit API | example | status | measured result |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for p in _PAPERS:
+        arxiv = f"[{p.arxiv}]({p.arxiv_url})" if p.arxiv else "—"
+        api = ", ".join(f"`infokit.{name}`" for name in p.api) if p.api else f"planned in `{p.home}`"
+        example = f"`{p.example}`" if p.example else "—"
+        result = _md_cell(p.result) if p.result else "—"
+        lines.append(
+            f"| {p.number} | {_md_cell(p.title)} | {p.year} | {arxiv} | {api} | {example} | {p.status} | {result} |"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------ command line
+def main(argv=None) -> int:
+    """``python -m infokit.papers --write FILE | --check FILE | --json``; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m infokit.papers",
+        description="Generate or check docs/PAPERS.md from the paper registry.",
+    )
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--write", metavar="FILE", help="write the Markdown table to FILE")
+    group.add_argument("--check", metavar="FILE", help="exit with status 1 if FILE differs from the registry")
+    group.add_argument("--json", action="store_true", help="print the registry as JSON")
+    args = parser.parse_args(argv)
+    text = render_markdown()
+    if args.write:
+        with open(args.write, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        print(f"wrote {args.write} ({len(_PAPERS)} papers)")
+        return 0
+    if args.check:
+        try:
+            with open(args.check, encoding="utf-8") as fh:
+                current = fh.read()
+        except OSError as exc:
+            print(f"error: cannot read {args.check}: {exc.strerror}; create it with --write", file=sys.stderr)
+            return 1
+        if current != text:
+            print(
+                f"{args.check} is out of date with src/infokit/papers.py; "
+                f"regenerate it with: python -m infokit.papers --write {args.check}",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{args.check} is up to date")
+        return 0
+    print(json.dumps([p.to_dict() for p in _PAPERS], indent=2))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
