@@ -12,7 +12,7 @@ Examples
 --------
 >>> from infokit.papers import paper
 >>> paper(31).status
-'partial'
+'done'
 """
 
 from __future__ import annotations
@@ -165,7 +165,11 @@ _PAPERS: tuple[Paper, ...] = (
     Paper(30, "On the Provable Advantage of Unsupervised Pretraining", 2023, "2303.01566",
           "infokit.methods.learning", scope="MLE pretraining + ERM downstream, excess-risk simulation"),
     Paper(31, "An information theoretic necessary condition for perfect reconstruction", 2023, "2306.15540",
-          "infokit.measures.lattice", api=_LATTICE_API, status="partial",
+          "infokit.measures.lattice", api=_LATTICE_API, status="done",
+          example="examples/measures/perfect_reconstruction.py",
+          result=("all five examples reproduced (12 rows): sign/abs and CRT 0..29 tight at Σδ = n−1; CRT 0..59 "
+                  "Σδ = 2.169 > 2 fails; prime signature N=1000 Σδ = 166.783 ≤ 167; rank-3 parities and sorting "
+                  "with a comparison dropped satisfy the condition yet are not reconstructable — as the paper states"),
           scope="information lattice (meet, join), entropic metric, Rajski distance, reconstruction condition"),
     Paper(32, "The Entropy Mechanism of Reinforcement Learning for Reasoning Language Models", 2025, "2505.22617",
           "infokit.methods.rl", scope="entropy-performance fit, covariance entropy change, Clip-Cov, KL-Cov"),
