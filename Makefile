@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(VENV)/bin/infokit demo
 
 test: $(STAMP)
-	$(PY) -m pytest -m "not slow" -n $(PYTEST_WORKERS) -q
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -m "not slow" -n $(PYTEST_WORKERS) -q
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -m "slow" -q

@@ -49,7 +49,8 @@ class Paper:
     home : str
         The infokit module (or package, while planned) that implements the paper.
     api : tuple of str
-        Public names of ``infokit`` that implement the paper (resolvable as ``getattr(infokit, name)`` once
+        Public names that implement the paper, as attribute paths below ``infokit`` (``"entropy"``,
+        ``"methods.alignment.kl_tilt"``; submodules are imported on demand), resolvable once
         the paper is partial or done).
     example : str or None
         Path (relative to the repository root) of the runnable example, once it exists.
@@ -118,7 +119,15 @@ _PAPERS: tuple[Paper, ...] = (
     Paper(8, "Information Bottleneck Analysis of Deep Neural Networks via Lossy Compression", 2023, None,
           "infokit.methods.bottleneck", scope="information plane: compression step + MI estimation"),
     Paper(9, "A Semantic Generalization of Shannon's Information Theory and Applications", 2025, "2510.15871",
-          "infokit.methods.semantic",
+          "infokit.methods.semantic", status="done", example="examples/semantic/g_theory.py",
+          api=tuple(f"methods.semantic.{n}" for n in (
+              "logical_probability", "semantic_bayes", "semantic_information", "semantic_mutual_information",
+              "matched_truth_functions", "semantic_classify", "mmi_classification", "rate_fidelity",
+              "fit_gaussian_mixture")),
+          result=("worked example reproduced to every digit: semantic MI 0.34895 vs Shannon MI 0.41801 bits; "
+                  "matched truth functions reach 0.41801; R(G) equals Blahut-Arimoto R(D) to 2e-14. The paper's "
+                  "'EM 36 vs CM-EM 9 iterations' case is not available; on our 2-Gaussian mixture CM-EM took "
+                  "44-93 M-steps vs EM 75-93"),
           scope="truth functions, semantic information and MI, channels-matching iteration"),
     Paper(10, "Cauchy-Schwarz Divergence Information Bottleneck for Regression", 2024, None,
           "infokit.methods.bottleneck",
@@ -144,6 +153,14 @@ _PAPERS: tuple[Paper, ...] = (
     Paper(20, "Information-Theoretic Generalization Bounds for Deep Neural Networks", 2024, "2404.03176",
           "infokit.methods.bottleneck", scope="layerwise KL / W1 bound terms, SDPI coefficients"),
     Paper(21, "Asymptotics of Language Model Alignment", 2024, "2404.01730", "infokit.methods.alignment",
+          status="done", example="examples/alignment/best_of_n_vs_tilt.py",
+          api=tuple(f"methods.alignment.{n}" for n in (
+              "kl_tilt", "best_of_n", "best_of_n_kl", "best_of_n_kl_bound", "best_of_n_tradeoff",
+              "kl_reward_curve", "renyi_cross_entropy", "sequence_best_of_n")),
+          result=("best-of-N KL for 1000 distinct rewards 0.19315/0.63629/1.83508/3.17434 vs the bound "
+                  "log N - (N-1)/N 0.19315/0.63629/1.83509/3.17451; with N = e^(0.1n) the per-token reward "
+                  "0.8935 -> 1.0582 (n = 10 -> 4000) approaches the KL-tilt optimum 1.0599 with an O(log n / n) gap, "
+                  "the paper's asymptotic equivalence"),
           scope="optimal KL-constrained tilt, best-of-N law and KL, trade-off curves"),
     Paper(22, "Rethinking Entropy Regularization in Large Reasoning Models", 2025, "2509.25133",
           "infokit.methods.rl", scope="SIREN: top-p entropy, peak-entropy mask, self-anchored regulariser"),
@@ -176,7 +193,14 @@ _PAPERS: tuple[Paper, ...] = (
     Paper(33, "On the Entropy Dynamics in Reinforcement Fine-Tuning of Large Language Models", 2026, "2602.03392",
           "infokit.methods.rl", scope="entropy discriminator, first-order entropy change, discriminator clipping"),
     Paper(34, "Differential Information: An Information-Theoretic Perspective on Preference Optimization", 2025,
-          "2505.23761", "infokit.methods.alignment",
+          "2505.23761", "infokit.methods.alignment", status="done",
+          example="examples/alignment/differential_information.py",
+          api=tuple(f"methods.alignment.{n}" for n in (
+              "differential_information", "differential_information_entropy", "optimal_rejected_distribution",
+              "preference_probability")),
+          result=("all checks of the notes reproduced (H(q) = 0.9961 nats, constant residuals 1.25206/2.65114/"
+                  "5.68772); exact DPO on 27 sequences: KL(pi*||pi_DPO) <= 4e-11 with rejected samples from the "
+                  "optimal rejected distribution vs 0.7422 from pi_ref; GPU-scale experiments not reproduced"),
           scope="differential information distribution, its entropy, optimal rejected-sample distribution"),
 )
 

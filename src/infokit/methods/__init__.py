@@ -1,0 +1,1 @@
+"""The papers' methods, grouped by use (one paper = one module)."""
