@@ -14,7 +14,16 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import exceptions, measures
+from . import estimators, exceptions, measures, stats
+from .estimators import (
+    EstimateResult,
+    estimate_conditional_mutual_information,
+    estimate_entropy,
+    estimate_kl_divergence,
+    estimate_mutual_information,
+    estimate_transfer_entropy,
+    select_method,
+)
 from .measures import (
     chi2_divergence,
     co_information,
@@ -58,6 +67,16 @@ __all__ = [
     "__version__",
     "exceptions",
     "measures",
+    "estimators",
+    "stats",
+    # estimators from samples
+    "estimate_entropy",
+    "estimate_mutual_information",
+    "estimate_conditional_mutual_information",
+    "estimate_kl_divergence",
+    "estimate_transfer_entropy",
+    "select_method",
+    "EstimateResult",
     "entropy",
     "cross_entropy",
     "kl_divergence",
