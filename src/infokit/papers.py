@@ -135,7 +135,15 @@ _PAPERS: tuple[Paper, ...] = (
     Paper(11, "How Does Information Bottleneck Help Deep Learning?", 2023, "2305.18887",
           "infokit.methods.bottleneck", scope="degree-of-IB I(X;Z|Y) estimates and generalization-bound terms"),
     Paper(12, "Adaptive Estimators Show Information Compression in Deep Neural Networks", 2019, "1902.09037",
-          "infokit.estimators.binning", scope="entropy-based adaptive binning, adaptive KDE"),
+          "infokit.estimators.binning", scope="entropy-based adaptive binning, adaptive KDE", status="partial",
+          example="examples/estimators/adaptive_binning_information_plane.py",
+          api=tuple(f"estimators.binning.{n}" for n in (
+              "estimate_binned_entropy", "estimate_binned_mutual_information", "estimate_kde_entropy_bounds",
+              "estimate_layer_information")),
+          result=("12-5-5-5-5-5-2 net on the 4096 12-bit patterns, 3 seeds x 1500 epochs: drop of I(X;T) from its "
+                  "peak in the last two layers, EBAB vs fixed-width bins: tanh 2.11 vs 1.44 bits, ReLU 0.46 vs "
+                  "0.11 bits (EBAB sees compression for ReLU, as the paper says, with a large seed spread); the "
+                  "adaptive-KDE part does NOT reproduce at this scale (0.25 / 0.03 bits)")),
     Paper(13, "A Method on Searching Better Activation Functions", 2024, "2405.12954",
           "infokit.methods.representations", scope="CRReLU activation (torch module)"),
     Paper(14, "Information Shapes Koopman Representation", 2025, None, "infokit.methods.representations",
@@ -143,7 +151,14 @@ _PAPERS: tuple[Paper, ...] = (
     Paper(15, "MIST: Mutual Information Via Supervised Training", 2025, "2511.18945", "infokit.estimators.learned",
           scope="learned MI estimator with quantile outputs, trained on synthetic data with known MI"),
     Paper(16, "Assessing Neural Network Representations During Training Using Noise-Resilient Diffusion "
-              "Spectral Entropy", 2023, "2312.04823", "infokit.estimators.spectral", scope="DSE and DSMI"),
+              "Spectral Entropy", 2023, "2312.04823", "infokit.estimators.spectral", scope="DSE and DSMI",
+          status="done", example="examples/estimators/diffusion_spectral_entropy.py",
+          api=("estimators.spectral.estimate_diffusion_spectral_entropy",
+               "estimators.spectral.estimate_diffusion_spectral_mutual_information"),
+          result=("DSE equals the authors' dse-dsmi package to 1e-8 bits; MLP on digits, 40 epochs: DSMI(Z;Y) rises "
+                  "by 1.77 bits with true labels vs +0.29 with random labels (sigma = 10), the paper's qualitative "
+                  "claim; 'DSE rises in training' holds at sigma = 10 only (with the scale-free median sigma DSE "
+                  "falls 3.33 -> 2.60 bits)")),
     Paper(17, "Learning Efficient Coding of Natural Images with Maximum Manifold Capacity Representations", 2023,
           "2303.03307", "infokit.methods.losses", scope="MMCR loss (nuclear norm of centroids)"),
     Paper(18, "The Universality Lens: Why Even Highly Over-Parametrized Models Learn Well", 2025, "2506.07661",
