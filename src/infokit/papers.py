@@ -101,7 +101,15 @@ _LATTICE_API = ("meet", "common_information", "join", "complement", "shannon_dis
 # implementation notes (specs/) only -- None where neither gives one.
 _PAPERS: tuple[Paper, ...] = (
     Paper(1, "Minimum Entropy Coupling with Bottleneck", 2024, "2410.21666", "infokit.methods.coupling",
-          scope="MEC-B under log loss; EBIM greedy encoder; MEC decoder; Markov coding game with a rate limit"),
+          scope="MEC-B under log loss; EBIM greedy encoder; MEC decoder; Markov coding game with a rate limit",
+          status="done", example="examples/coupling/markov_coding_game.py",
+          api=tuple(f"methods.coupling.{n}" for n in (
+              "min_entropy_coupling", "mec_lower_bound", "ebim", "mec_b", "markov_coding_game")),
+          result=("Fig. 2 (p_X = [0.7, 0.2, 0.1], examples/coupling/ebim_curve.py): Theorem-3 envelope equals a brute "
+                  "force to < 1e-9 bits (I = 0.2003/0.4761/0.7528/0.9214 at R = 0.3/0.5/0.8/1.0); the paper shows "
+                  "the curves coincide (figure only). Rate-limited Markov coding game (|X| = 512, 200 episodes): "
+                  "EBIM >= uniform quantisation in receiver accuracy at 23/24 (rate, beta) points and lower log loss "
+                  "at 24/24, as the paper's figure. Table 1 not reproduced (its marginal generator is unknown)")),
     Paper(2, "Wasserstein Dependency Measure for Representation Learning", 2019, None, "infokit.estimators.neural",
           scope="WDM objective (Lipschitz critic) beside MINE, NWJ, InfoNCE, SMILE"),
     Paper(3, "From Entropy to Epiplexity: Rethinking Information for Computationally Bounded Intelligence", 2026,
