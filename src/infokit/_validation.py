@@ -470,14 +470,14 @@ def as_sample(x, name: str) -> Sample:
         raise InvalidInputTypeError(f"`{name}` is required; got None")
     if is_torch(x):
         if x.ndim not in (1, 2):
-            raise InvalidSampleError(
+            raise _InvalidSampleError(
                 f"`{name}` must be 1-D (n,) or 2-D (n, d) with one row per sample; got a tensor of shape "
                 f"{tuple(x.shape)}; reshape it to (n, -1)"
             )
         if x.is_cuda and x.is_floating_point():
             t = x.reshape(x.shape[0], -1) if x.ndim == 2 else x.reshape(-1, 1)
             if t.shape[0] == 0 or t.shape[1] == 0:
-                raise InvalidSampleError(f"`{name}` must not be empty; got a tensor of shape {tuple(x.shape)}")
+                raise _InvalidSampleError(f"`{name}` must not be empty; got a tensor of shape {tuple(x.shape)}")
             return Sample(name, [], [str(j) for j in range(t.shape[1])], [False] * t.shape[1],
                           [False] * t.shape[1], int(t.shape[0]), tensor=t)
         x = x.detach().cpu().numpy()
@@ -496,11 +496,11 @@ def as_sample(x, name: str) -> Sample:
                 "pass an (n,) or (n, d) array"
             ) from exc
         if a.ndim == 0:
-            raise InvalidSampleError(
+            raise _InvalidSampleError(
                 f"`{name}` must be 1-D (n,) or 2-D (n, d) with one row per sample; got the scalar {a.item()!r}"
             )
         if a.ndim > 2:
-            raise InvalidSampleError(
+            raise _InvalidSampleError(
                 f"`{name}` must be 1-D (n,) or 2-D (n, d) with one row per sample; got shape {a.shape}; "
                 "flatten the feature axes with x.reshape(len(x), -1)"
             )
@@ -528,10 +528,10 @@ def as_sample(x, name: str) -> Sample:
             labels.append(str(j))
             disc.append(dj)
     if not cols:
-        raise InvalidSampleError(f"`{name}` must have at least one column; got 0 columns")
+        raise _InvalidSampleError(f"`{name}` must have at least one column; got 0 columns")
     n = len(cols[0])
     if n == 0:
-        raise InvalidSampleError(f"`{name}` must not be empty; got 0 rows")
+        raise _InvalidSampleError(f"`{name}` must not be empty; got 0 rows")
     missing = None  # allocated only when a column has a missing value
     missing_cols, integer_floats = [], []
     for j, c in enumerate(cols):
@@ -540,7 +540,7 @@ def as_sample(x, name: str) -> Sample:
             inf = np.isinf(c)
             if inf.any():
                 rows = np.flatnonzero(inf)
-                raise InvalidSampleError(
+                raise _InvalidSampleError(
                     f"`{name}` contains {rows.size} infinite value(s) in column {labels[j]} (rows {_listed(rows)}); "
                     "infinity is not a sample value — remove or clip those rows"
                 )
@@ -656,22 +656,22 @@ def apply_nan_policy(samples, nan_policy: str):
             f"`{s.name}` column(s) {', '.join(s.missing_cols)}" for s in samples if s.missing_cols
         )
         rows = np.flatnonzero(bad)
-        raise InvalidSampleError(
+        raise _InvalidSampleError(
             f"the samples contain missing values (NaN/None) in {rows.size} row(s) (rows {_listed(rows)}) — in "
             f"{where}; pass nan_policy='omit' to drop incomplete rows jointly, or impute them first"
         )
     keep = ~bad
     if not keep.any():
-        raise InvalidSampleError("every row has a missing value (NaN/None); nothing is left after nan_policy='omit'")
+        raise _InvalidSampleError("every row has a missing value (NaN/None); nothing is left after nan_policy='omit'")
     return [s.take(keep) for s in samples], int(bad.sum())
 
 
 def check_enough_samples(n: int, *, k: int | None = None, minimum: int = 2, what: str = "this estimator") -> None:
     """At least ``minimum`` rows, and more rows than neighbours ``k`` for kNN methods."""
     if n < minimum:
-        raise InvalidSampleError(f"{what} needs at least {minimum} samples; got n={n} (after removing missing rows)")
+        raise _InvalidSampleError(f"{what} needs at least {minimum} samples; got n={n} (after removing missing rows)")
     if k is not None and n <= k:
-        raise InvalidSampleError(
+        raise _InvalidSampleError(
             f"`k`={k} neighbours needs more samples than k; got n={n} (after removing missing rows); "
             f"lower k (k < n) or pass more data"
         )
@@ -712,5 +712,4 @@ def check_confidence_level(value, name: str = "confidence_level") -> float:
     return float(value)
 
 
-InvalidSampleError = _InvalidSampleError
 # ==================================================================================== end of Samples section
