@@ -65,8 +65,10 @@ _EXACT_MAX_ATOMS = 10
 def _readonly(a, dtype, *, owned=False):
     """A read-only array; ``owned=True`` for a fresh array nobody else holds (made read-only without a copy)."""
     a = np.asarray(a, dtype=dtype) if owned else np.array(a, dtype=dtype, copy=True)
-    if owned and not a.flags.owndata and a.base is not None and a.base.flags.writeable:
-        a = a.copy()  # a view of a writable buffer (e.g. the kernel's over-allocated output): detach it
+    if owned and not a.flags.owndata and a.base is not None:
+        # a view of another buffer (the kernel's over-allocated output, or memory owned by numba's runtime,
+        # whose base object has no numpy flags): detach it so that nobody else can write to it
+        a = a.copy()
     a.setflags(write=False)
     return a
 
