@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet "$(TORCH)"
-	$(PIP) install --quiet -e ".[torch,dask,fast,test,bench]"
+	$(PIP) install --quiet -e ".[torch,hf,rl,dask,fast,test,bench]"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -293,6 +293,11 @@ def _register_builtin():
 
 _register_builtin()
 
+# Registrations of the torch leaves (neural variational bounds, the learned estimator) live beside them in
+# modules that import nothing heavy; their kernels load torch only when called.
+from . import _register_neural as _register_neural_mod  # noqa: E402,F401
+from . import _register_learned as _register_learned_mod  # noqa: E402,F401
+
 # --------------------------------------------------------------------------------------------- auto choice
 #: bias-corrected discrete estimators used by method="auto", chosen by the study in
 #: ``benchmarks/bench_accuracy.py --discrete`` (lowest mean relative RMSE at n/K = 0.5 … 5; docs/BENCHMARKS.md):

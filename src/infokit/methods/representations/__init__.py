@@ -1,0 +1,10 @@
+"""Representation measures and activations: KappaTune condition numbers, MMCR, Koopman information terms,
+epiplexity, CRReLU and attention entropy (one paper = one submodule; torch is imported on first use)."""
+
+from ..._lazy import lazy_exports
+
+_EXPORTS: dict[str, str] = {
+    # name: submodule -- filled in as the submodules land
+}
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
