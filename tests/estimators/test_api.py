@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+import infokit
 import infokit._registry as registry
 from infokit.estimators import (
     DISCRETE_METHODS,
@@ -567,3 +568,36 @@ def test_transfer_entropy_omits_embedded_rows_touching_nan():
     te = estimate_transfer_entropy(x, y, method="plugin", discrete=True, nan_policy="omit")
     # the copy is perfect, so TE = H(X_{t-1} | Y_{t-1}) = H(fair coin) ≈ log 2 (plug-in at n ≈ 400)
     assert te == pytest.approx(LN2, abs=0.02)
+
+
+def test_auto_routes_a_point_mass_column_to_the_mixed_estimator():
+    # Y ~ Bern(1/2); given Y=0, X = 0 with probability 1/2 and N(0, 1) otherwise; given Y=1, X ~ N(1, 1).
+    # I(X;Y) = log 2 - ∫ p(x) H(Y | X=x) dx over the continuous part (the atom at 0 reveals Y=0, H = 0):
+    # 0.290759 nats by quadrature. Ross (2014) assumes a continuous X and is far off here (below zero).
+    from scipy import integrate, stats
+
+    def cond_entropy_density(x):
+        f0, f1 = 0.25 * stats.norm.pdf(x), 0.5 * stats.norm.pdf(x - 1)
+        p = np.array([f0, f1]) / (f0 + f1)
+        return (f0 + f1) * -np.sum(p * np.log(p))
+
+    truth = np.log(2) - integrate.quad(cond_entropy_density, -12, 13)[0]
+    rng = np.random.default_rng(0)
+    n = 4000
+    y = rng.integers(0, 2, n)
+    x = np.where(y == 1, rng.normal(1, 1, n), np.where(rng.random(n) < 0.5, 0.0, rng.normal(0, 1, n)))
+    name, reason = infokit.select_method("mutual_information", x, y)
+    assert name == "gao" and "repeat a value" in reason
+    est = infokit.estimate_mutual_information(x, y)
+    # sd of the mixed KSG at n = 4000 is about 0.01 nats (20 seeds): 0.03 is three sd
+    assert abs(est - truth) < 0.03
+    assert infokit.estimate_mutual_information(x, y, method="ross") < truth - 0.5
+
+
+def test_auto_keeps_ksg_for_continuous_data_without_ties():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=500)
+    y = x + rng.normal(size=500)
+    assert infokit.select_method("mutual_information", x, y)[0] == "ksg"
+    # rounding to one decimal makes most rows repeat a value: the mixed estimator takes over
+    assert infokit.select_method("mutual_information", np.round(x, 1), y)[0] == "gao"
