@@ -4,7 +4,22 @@ and the provable advantage of pretraining (one paper = one submodule)."""
 from ..._lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
-    # name: submodule -- filled in as the submodules land
+    "MixtureRegret": "universality",
+    "RegretBound": "universality",
+    "mixture_regret": "universality",
+    "hypothesis_weight": "universality",
+    "kl_to_truth": "universality",
+    "regret_bound": "universality",
+    "boolean_function_prior": "universality",
+    "FactorModel": "pretraining",
+    "GaussianMixtureModel": "pretraining",
+    "PPCAFit": "pretraining",
+    "fit_ppca": "pretraining",
+    "fit_gaussian_mixture_em": "pretraining",
+    "pretrain_then_erm": "pretraining",
+    "supervised_erm": "pretraining",
+    "excess_risk_curve": "pretraining",
+    "ExcessRiskCurve": "pretraining",
 }
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
