@@ -38,7 +38,6 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import logsumexp
 
 from ..._units import check_base, to_base, unit_name
 from ..._validation import as_float_array, check_nonneg_float, check_positive_int, check_random_state
@@ -215,13 +214,15 @@ def mixture_regret(prior, likelihoods, data, *, reference, base=None) -> Mixture
         raise InvalidParameterError("`reference` gives probability 0 to an observation in `data`: its log loss is infinite")
     with np.errstate(divide="ignore"):
         logw = np.log(w)
-    cum = np.cumsum(ll, axis=1)                                 # log p_theta(x^t)
-    log_q = logsumexp(logw[:, None] + cum, axis=0)             # log q(x^t)
+    a = np.cumsum(ll, axis=1)                                   # log p_theta(x^t)
+    a += logw[:, None]                                          # log w_theta p_theta(x^t)
+    top = a.max(axis=0)
+    with np.errstate(invalid="ignore"):                         # a column of -inf: every weight is 0 there
+        log_q = top + np.log(np.exp(a - top).sum(axis=0))      # log q(x^t), a logsumexp over the class
     if not np.all(np.isfinite(log_q)):
         raise InvalidParameterError("every hypothesis with positive prior weight gives `data` probability 0")
     path = np.cumsum(ref_ll) - log_q
-    post = logw + cum[:, -1] if cum.shape[1] else logw
-    post = np.exp(post - logsumexp(post))
+    post = np.exp(a[:, -1] - log_q[-1]) if a.shape[1] else w.copy()
     return MixtureRegret(
         regret=to_base(float(path[-1]) if path.size else 0.0, base),
         mixture_log_loss=to_base(float(-log_q[-1]) if path.size else 0.0, base),
