@@ -170,7 +170,14 @@ _PAPERS: tuple[Paper, ...] = (
     Paper(17, "Learning Efficient Coding of Natural Images with Maximum Manifold Capacity Representations", 2023,
           "2303.03307", "infokit.methods.losses", scope="MMCR loss (nuclear norm of centroids)"),
     Paper(18, "The Universality Lens: Why Even Highly Over-Parametrized Models Learn Well", 2025, "2506.07661",
-          "infokit.methods.learning", scope="Bayesian mixture learner, hypothesis weight, regret bound"),
+          "infokit.methods.learning", scope="Bayesian mixture learner, hypothesis weight, regret bound",
+          status="done", example="examples/learning/universality.py",
+          api=tuple(f"methods.learning.{n}" for n in (
+              "mixture_regret", "kl_to_truth", "hypothesis_weight", "regret_bound", "boolean_function_prior")),
+          result=("prior over Boolean functions of 4 inputs from 2,000,000 random ternary networks, noisy labels, "
+                  "n = 200, 40 runs: mean regret 3.00 / 6.66 / 6.95 / 7.57 / 13.41 nats for constant / x0 / AND / "
+                  "majority / parity against log 1/weight 3.01 / 6.69 / 6.99 / 7.58 / 13.41 (bound never exceeded; "
+                  "class size log 2^16 = 11.09). The paper states the bound; it has no table")),
     Paper(19, "Does Sparsity Help in Learning Misspecified Linear Bandits?", 2023, "2303.16998",
           "infokit.methods.learning", scope="sparse query algorithm and a synthetic benchmark against its bounds"),
     Paper(20, "Information-Theoretic Generalization Bounds for Deep Neural Networks", 2024, "2404.03176",
@@ -203,7 +210,14 @@ _PAPERS: tuple[Paper, ...] = (
     Paper(29, "Entropy Adaptive Decoding: Dynamic Model Switching for Efficient Inference", 2025, "2502.06833",
           "infokit.methods.decoding", scope="two-model generation switched by rolling entropy, cost accounting"),
     Paper(30, "On the Provable Advantage of Unsupervised Pretraining", 2023, "2303.01566",
-          "infokit.methods.learning", scope="MLE pretraining + ERM downstream, excess-risk simulation"),
+          "infokit.methods.learning", scope="MLE pretraining + ERM downstream, excess-risk simulation",
+          status="done", example="examples/learning/pretraining_advantage.py",
+          api=tuple(f"methods.learning.{n}" for n in (
+              "FactorModel", "GaussianMixtureModel", "fit_ppca", "fit_gaussian_mixture_em", "pretrain_then_erm",
+              "supervised_erm", "excess_risk_curve")),
+          result=("factor model d = 50, r = 3, m = 10^4, 20 repetitions: excess MSE supervised 1.30 / 0.29 / 0.092 / "
+                  "0.040 vs PPCA-pretrained 0.021 / 0.0088 / 0.0044 / 0.0030 at n = 60 / 100 / 200 / 400, the "
+                  "d/(n-d) vs r/n + dr/m rates the theory predicts (the paper proves rates; it has no table)")),
     Paper(31, "An information theoretic necessary condition for perfect reconstruction", 2023, "2306.15540",
           "infokit.measures.lattice", api=_LATTICE_API, status="done",
           example="examples/measures/perfect_reconstruction.py",
