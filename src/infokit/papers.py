@@ -118,7 +118,17 @@ _PAPERS: tuple[Paper, ...] = (
     Paper(4, "Entropy-Guided Attention for Private LLMs", 2025, "2501.03489", "infokit.methods.representations",
           scope="attention-entropy diagnostics and the entropy regulariser"),
     Paper(5, "Conformal Information Pursuit for Interactively Guiding Large Language Models", 2025, "2507.03279",
-          "infokit.methods.pursuit", scope="information pursuit and conformal IP; 20-questions style task"),
+          "infokit.methods.pursuit", scope="information pursuit and conformal IP; 20-questions style task",
+          status="done", example="examples/pursuit/twenty_questions.py",
+          api=tuple(f"methods.pursuit.{n}" for n in (
+              "NaiveBayesModel", "information_gain", "ip_select", "run_episode", "accuracy_curve",
+              "conformal_quantile", "conformal_calibrate", "evaluate_coverage", "conformal_query_utility",
+              "cip_select")),
+          result=("noisy 20 questions (20 classes, 40 attributes, answer noise 0.15, 400 episodes, alpha = 0.1): with "
+                  "the calibrated naive-Bayes model IP reaches accuracy 0.775 after 10 queries vs 0.647 random, and "
+                  "C-IP does not help (0.708); with a mis-ranked posterior IP drops to 0.420 (random 0.472) while C-IP "
+                  "with the set-size utility reaches 0.530; conformal coverage 0.894 / 0.890 for a 0.9 target. The "
+                  "direction the paper reports for LLM posteriors, at toy scale")),
     Paper(6, "The Condition Number as a Scale-Invariant Proxy for Information Encoding in Neural Units", 2025,
           "2506.16289", "infokit.methods.representations",
           scope="per-unit condition numbers, entropy bounds, KappaTune layer selection"),
@@ -179,7 +189,15 @@ _PAPERS: tuple[Paper, ...] = (
                   "majority / parity against log 1/weight 3.01 / 6.69 / 6.99 / 7.58 / 13.41 (bound never exceeded; "
                   "class size log 2^16 = 11.09). The paper states the bound; it has no table")),
     Paper(19, "Does Sparsity Help in Learning Misspecified Linear Bandits?", 2023, "2303.16998",
-          "infokit.methods.learning", scope="sparse query algorithm and a synthetic benchmark against its bounds"),
+          "infokit.methods.learning", scope="sparse query algorithm and a synthetic benchmark against its bounds",
+          status="done", example="examples/learning/sparse_bandits.py",
+          api=tuple(f"methods.learning.{n}" for n in (
+              "sparse_bandit_search", "sparse_candidates", "sparse_query_bound", "sphere_net",
+              "least_squares_greedy", "dense_bias_instance")),
+          result=("d = 12, s = 2, eps = 0.05 on 4,096 hypercube actions: 79 distinct queries against the bound "
+                  "C(12,2)*ceil(2*pi/eps) = 8,316, and max gap 0.100 <= 3*eps over 20 instances; on a dense-bias "
+                  "instance (eps = 0.1) the sparse search has regret 0 while random-design least squares has "
+                  "0.164 / 0.374 / 0.472 / 0.601 at d = 64 / 256 / 400 / 900. The paper has no experiments")),
     Paper(20, "Information-Theoretic Generalization Bounds for Deep Neural Networks", 2024, "2404.03176",
           "infokit.methods.bottleneck", scope="layerwise KL / W1 bound terms, SDPI coefficients"),
     Paper(21, "Asymptotics of Language Model Alignment", 2024, "2404.01730", "infokit.methods.alignment",
@@ -195,7 +213,15 @@ _PAPERS: tuple[Paper, ...] = (
     Paper(22, "Rethinking Entropy Regularization in Large Reasoning Models", 2025, "2509.25133",
           "infokit.methods.rl", scope="SIREN: top-p entropy, peak-entropy mask, self-anchored regulariser"),
     Paper(23, "Learning to Actively Learn: A Robust Approach", 2020, None, "infokit.methods.learning",
-          scope="adversarially trained adaptive query policy on small tasks"),
+          scope="adversarially trained adaptive query policy on small tasks",
+          status="partial", example="examples/learning/active_learning.py",
+          api=tuple(f"methods.learning.{n}" for n in (
+              "instance_difficulty", "sample_difficulty_class", "evaluate_policy", "UniformPolicy",
+              "BinarySearchPolicy", "ThresholdPosteriorPolicy", "train_robust_policy")),
+          result=("1-D thresholds (d = T = 12, 4 difficulty classes by rho quartiles): worst-class excess error over "
+                  "each class's best policy 0.035 for the robust policy vs 0.253 uniform and 0.228 binary search. "
+                  "Partial: the robust policy is a min-max choice over a policy family, not a neural policy trained "
+                  "by policy gradients, and the 20-questions task is not done")),
     Paper(24, "Rethinking Entropy Interventions in RLVR: An Entropy Change Perspective", 2025, "2510.10150",
           "infokit.methods.rl", scope="STEER: entropy-change-aware token reweighting"),
     Paper(25, "Cross-Entropy Loss Functions: Theoretical Analysis and Applications", 2023, "2304.07288",

@@ -4,6 +4,14 @@ and the provable advantage of pretraining (one paper = one submodule)."""
 from ..._lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
+    "instance_difficulty": "active", "DifficultyResult": "active", "threshold_hypotheses": "active",
+    "threshold_means": "active", "sample_difficulty_class": "active", "evaluate_policy": "active",
+    "UniformPolicy": "active", "BinarySearchPolicy": "active", "ThresholdPosteriorPolicy": "active",
+    "train_robust_policy": "active", "RobustPolicyResult": "active",
+    "sphere_net": "sparse_bandits", "sparse_query_bound": "sparse_bandits", "sparse_candidates": "sparse_bandits",
+    "sparse_bandit_search": "sparse_bandits", "SparseBanditResult": "sparse_bandits",
+    "least_squares_greedy": "sparse_bandits", "dense_bias_instance": "sparse_bandits",
+    "MisspecifiedInstance": "sparse_bandits",
     "MixtureRegret": "universality",
     "RegretBound": "universality",
     "mixture_regret": "universality",
