@@ -62,6 +62,7 @@ from .measures import (
     reconstruction_condition,
     shannon_distance,
 )
+from .measures import condition_number, log_volume, nuclear_norm, spectral_entropy, von_neumann_entropy
 
 __all__ = [
     "__version__",
@@ -100,6 +101,12 @@ __all__ = [
     "interaction_information",
     "o_information",
     "pointwise_mutual_information",
+    # spectral measures of matrices (numpy or torch, batched)
+    "spectral_entropy",
+    "von_neumann_entropy",
+    "nuclear_norm",
+    "condition_number",
+    "log_volume",
     # information lattice and perfect reconstruction
     "meet",
     "common_information",

@@ -36,6 +36,7 @@ from .channels import (
     rate_distortion,
     rate_distortion_curve,
 )
+from .spectral import condition_number, log_volume, nuclear_norm, spectral_entropy, von_neumann_entropy
 from .lattice import (
     MeetResult,
     ReconstructionResult,
@@ -61,4 +62,6 @@ __all__ = [
     # channels and sources, Blahut–Arimoto (channels.py)
     "channel_capacity", "rate_distortion", "rate_distortion_curve", "CapacityResult",
     "RateDistortionResult", "RateDistortionCurve",
+    # spectral functionals of matrices (spectral.py)
+    "spectral_entropy", "von_neumann_entropy", "nuclear_norm", "condition_number", "log_volume",
 ]
