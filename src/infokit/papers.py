@@ -150,7 +150,15 @@ _PAPERS: tuple[Paper, ...] = (
     Paper(7, "Variational Autoencoders for Collaborative Filtering", 2018, None, "infokit.methods.recsys",
           scope="Mult-VAE with KL annealing, Recall@K / NDCG@K"),
     Paper(8, "Information Bottleneck Analysis of Deep Neural Networks via Lossy Compression", 2023, None,
-          "infokit.methods.bottleneck", scope="information plane: compression step + MI estimation"),
+          "infokit.methods.bottleneck", scope="information plane: compression step + MI estimation",
+          status="done", example="examples/bottleneck/information_plane.py",
+          api=tuple(f"methods.bottleneck.{n}" for n in (
+              "GaussianNoise", "LossyCompressor", "compress", "information_plane_coordinates",
+              "InformationPlaneCallback")),
+          result=("noisy 64-32-16-10 tanh MLP on digits, 300 epochs (test accuracy 0.973): the fitting phase is "
+                  "reproduced (I(T;Y) rises to 2.14 / 2.18 / 2.20 nats of H(Y) = 2.30, with I(X;T) rising alongside); "
+                  "compression is slight (I(X;T) falls 0.06 and 0.04 nats in the two deeper layers after epoch 20, "
+                  "within KSG noise) where the paper shows clear compression on MNIST")),
     Paper(9, "A Semantic Generalization of Shannon's Information Theory and Applications", 2025, "2510.15871",
           "infokit.methods.semantic", status="done", example="examples/semantic/g_theory.py",
           api=tuple(f"methods.semantic.{n}" for n in (
@@ -164,9 +172,22 @@ _PAPERS: tuple[Paper, ...] = (
           scope="truth functions, semantic information and MI, channels-matching iteration"),
     Paper(10, "Cauchy-Schwarz Divergence Information Bottleneck for Regression", 2024, None,
           "infokit.methods.bottleneck",
-          scope="CS divergence / CS-QMI kernel estimators; CS-IB loss (the exact cs_divergence of pmfs exists)"),
+          scope="CS divergence / CS-QMI kernel estimators; CS-IB loss (the exact cs_divergence of pmfs exists)",
+          status="partial", example="examples/bottleneck/cs_ib_diabetes.py",
+          api=("methods.bottleneck.cs_ib_loss", "methods.losses.cs_divergence_loss", "methods.losses.cs_qmi_loss",
+               "methods.losses.cs_conditional_divergence_loss"),
+          result=("diabetes, 5 splits, early stopping on validation RMSE: CS-IB 59.5-60.1 test RMSE vs MSE 58.0 and "
+                  "VIB 56.6-57.3, within about one split sd (1.4-3.3): the paper's 'CS-IB best' is not reproduced at "
+                  "this scale; without early stopping CS-IB overfits least (73.2 vs 79.4 for MSE). Partial: the "
+                  "adversarial-robustness experiments (FGSM/PGD) are not implemented")),
     Paper(11, "How Does Information Bottleneck Help Deep Learning?", 2023, "2305.18887",
-          "infokit.methods.bottleneck", scope="degree-of-IB I(X;Z|Y) estimates and generalization-bound terms"),
+          "infokit.methods.bottleneck", scope="degree-of-IB I(X;Z|Y) estimates and generalization-bound terms",
+          status="partial", example="examples/bottleneck/ib_generalization.py",
+          api=tuple(f"methods.bottleneck.{n}" for n in (
+              "estimate_encoder_mutual_information", "estimate_degree_of_ib", "estimate_degree_of_ib_samples")),
+          result=("72 stochastic MLPs on blobs: Kendall tau between I(X;Z|Y) and the generalisation gap 0.605 over all "
+                  "models and 0.243 over the 49 that fit, against <= 0.08 for every W1 term -- the paper's direction. "
+                  "Partial: the I(S;theta) (SWAG) term of the bound is not implemented")),
     Paper(12, "Adaptive Estimators Show Information Compression in Deep Neural Networks", 2019, "1902.09037",
           "infokit.estimators.binning", scope="entropy-based adaptive binning, adaptive KDE", status="partial",
           example="examples/estimators/adaptive_binning_information_plane.py",
@@ -227,7 +248,17 @@ _PAPERS: tuple[Paper, ...] = (
                   "instance (eps = 0.1) the sparse search has regret 0 while random-design least squares has "
                   "0.164 / 0.374 / 0.472 / 0.601 at d = 64 / 256 / 400 / 900. The paper has no experiments")),
     Paper(20, "Information-Theoretic Generalization Bounds for Deep Neural Networks", 2024, "2404.03176",
-          "infokit.methods.bottleneck", scope="layerwise KL / W1 bound terms, SDPI coefficients"),
+          "infokit.methods.bottleneck", scope="layerwise KL / W1 bound terms, SDPI coefficients",
+          status="partial", example="examples/bottleneck/ib_generalization.py",
+          api=tuple(f"methods.bottleneck.{n}" for n in (
+              "dropout_contraction", "dropconnect_contraction", "gaussian_noise_contraction", "dobrushin_coefficient",
+              "sdpi_kl_bound", "wasserstein1_distance", "gaussian_kl_divergence", "lipschitz_upper_bound",
+              "layerwise_generalization_terms")),
+          result=("contraction coefficients equal brute-force Dobrushin coefficients of the explicit dropout / "
+                  "DropConnect channels and the integrated Gaussian TV; in the 72-model sweep the W1 layer terms track "
+                  "the gap only through collapsed models (tau 0.5 over all, <= 0.08 among fitted); the minimising "
+                  "layer is the last hidden one in 54/72 models. Partial: the terms compare train and test laws of one "
+                  "network (a proxy for the paper's per-sample laws) and the analytic special cases are not done")),
     Paper(21, "Asymptotics of Language Model Alignment", 2024, "2404.01730", "infokit.methods.alignment",
           status="done", example="examples/alignment/best_of_n_vs_tilt.py",
           api=tuple(f"methods.alignment.{n}" for n in (

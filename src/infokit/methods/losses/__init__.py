@@ -4,6 +4,8 @@ on first use)."""
 from ..._lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
+    "cs_divergence_loss": "cauchy_schwarz", "cs_qmi_loss": "cauchy_schwarz",
+    "cs_conditional_divergence_loss": "cauchy_schwarz",
     # name: submodule -- filled in as the submodules land
 }
 
