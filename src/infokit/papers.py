@@ -123,7 +123,16 @@ _PAPERS: tuple[Paper, ...] = (
                   "bits/sequence with S_T = 1.2e5 bits; pseudorandom (SplitMix64 of the seed) H_T = 60.0 bits/sequence "
                   "with S_T = 0 -- the paper's qualitative contrast (it reports no comparable number)")),
     Paper(4, "Entropy-Guided Attention for Private LLMs", 2025, "2501.03489", "infokit.methods.representations",
-          scope="attention-entropy diagnostics and the entropy regulariser"),
+          scope="attention-entropy diagnostics and the entropy regulariser",
+          status="done", example="examples/representations/attention_entropy_gpt2.py",
+          api=tuple(f"methods.representations.{n}" for n in (
+              "AttentionEntropyMonitor", "entropy_regularization_loss", "attention_entropy_stats",
+              "attention_row_entropy", "attention_max_entropy", "normalized_attention_entropy")),
+          result=("tiny GPT-2 (2 x 4 heads, d = 64), character level, 800 steps: the softmax-only model (no LayerNorm, "
+                  "no GELU) stays exactly uniform (entropic overload) while the standard model's first layer drops to "
+                  "0.95 of the maximum after 20 steps; after 800 steps the regulariser raises the deep layer's "
+                  "normalised entropy from 0.234 to 0.365 and improves validation loss 0.559 -> 0.498 nats/char, as "
+                  "the paper reports at GPT-2 scale (its perplexities are not reproduced)")),
     Paper(5, "Conformal Information Pursuit for Interactively Guiding Large Language Models", 2025, "2507.03279",
           "infokit.methods.pursuit", scope="information pursuit and conformal IP; 20-questions style task",
           status="done", example="examples/pursuit/twenty_questions.py",
@@ -199,7 +208,12 @@ _PAPERS: tuple[Paper, ...] = (
                   "0.11 bits (EBAB sees compression for ReLU, as the paper says, with a large seed spread); the "
                   "adaptive-KDE part does NOT reproduce at this scale (0.25 / 0.03 bits)")),
     Paper(13, "A Method on Searching Better Activation Functions", 2024, "2405.12954",
-          "infokit.methods.representations", scope="CRReLU activation (torch module)"),
+          "infokit.methods.representations", scope="CRReLU activation (torch module)",
+          status="partial", example="examples/representations/crrelu_digits.py",
+          api=("methods.representations.CRReLU", "methods.representations.crrelu.crrelu"),
+          result=("MLP on digits, 10 seeds: test accuracy ReLU 97.52 +- 0.64, GELU 97.43 +- 0.53, CRReLU 97.46 +- 0.64 %; "
+                  "paired CRReLU - ReLU -0.06 +- 0.26 points, within seed noise. The paper's gains are on ViT/ImageNet "
+                  "and LLM fine-tuning; nothing is claimed here. Partial: the EAFO search itself is not implemented")),
     Paper(14, "Information Shapes Koopman Representation", 2025, None, "infokit.methods.representations",
           scope="latent MI + von Neumann entropy Lagrangian terms",
           status="done", example="examples/representations/koopman_modes.py",
@@ -270,7 +284,12 @@ _PAPERS: tuple[Paper, ...] = (
                   "the paper's asymptotic equivalence"),
           scope="optimal KL-constrained tilt, best-of-N law and KL, trade-off curves"),
     Paper(22, "Rethinking Entropy Regularization in Large Reasoning Models", 2025, "2509.25133",
-          "infokit.methods.rl", scope="SIREN: top-p entropy, peak-entropy mask, self-anchored regulariser"),
+          "infokit.methods.rl", scope="SIREN: top-p entropy, peak-entropy mask, self-anchored regulariser",
+          status="done", example="examples/rl/entropy_collapse.py",
+          api=tuple(f"methods.rl.{n}" for n in ("top_p_entropy", "peak_entropy_mask", "SirenRegularizer", "policy_loss_siren")),
+          result=("sandbox, 3 seeds (coefficient 0.5, top-p 0.95): the self-anchored regulariser holds entropy at "
+                  "1.695 / 1.179 / 0.661 nats vs 1.518 / 0.107 / 0.048 without it at steps 100 / 200 / 300, greedy "
+                  "accuracy 0.958 vs 1.00; the paper's AIME gains are not reproduced")),
     Paper(23, "Learning to Actively Learn: A Robust Approach", 2020, None, "infokit.methods.learning",
           scope="adversarially trained adaptive query policy on small tasks",
           status="partial", example="examples/learning/active_learning.py",
@@ -282,14 +301,34 @@ _PAPERS: tuple[Paper, ...] = (
                   "Partial: the robust policy is a min-max choice over a policy family, not a neural policy trained "
                   "by policy gradients, and the 20-questions task is not done")),
     Paper(24, "Rethinking Entropy Interventions in RLVR: An Entropy Change Perspective", 2025, "2510.10150",
-          "infokit.methods.rl", scope="STEER: entropy-change-aware token reweighting"),
+          "infokit.methods.rl", scope="STEER: entropy-change-aware token reweighting",
+          status="done", example="examples/rl/entropy_collapse.py",
+          api=("methods.rl.steer_token_weights", "methods.rl.policy_loss_steer"),
+          result=("weights follow the released compute_token_weights (exponential / linear in the entropy-change "
+                  "impact); in the sandbox (3 seeds, w_min 0.8) STEER does not preserve entropy (0.040 vs 0.048 nats "
+                  "at step 300) -- a negative result for this toy, not a test of the paper's math benchmarks")),
     Paper(25, "Cross-Entropy Loss Functions: Theoretical Analysis and Applications", 2023, "2304.07288",
-          "infokit.methods.losses", scope="comp-sum loss family, smooth adversarial comp-sum, H-consistency"),
+          "infokit.methods.losses", scope="comp-sum loss family, smooth adversarial comp-sum, H-consistency",
+          status="done", example="examples/losses/comp_sum_label_noise.py",
+          api=tuple(f"methods.losses.{n}" for n in (
+              "comp_sum_loss", "generalized_cross_entropy_loss", "mean_absolute_error_loss", "sum_exponential_loss",
+              "smooth_adversarial_comp_sum_loss", "smooth_adversarial_perturbation", "comp_sum_transformation",
+              "comp_sum_consistency_bound")),
+          result=("H-consistency transformations T_tau match the notes' table (Gamma_1(0.01) = 0.1412); digits with 40 % "
+                  "symmetric label noise, 5 seeds, clean test accuracy: sum-exp 71.1, tau = 0.5 68.7, CE 69.3, GCE "
+                  "(tau = 1.7) 89.3, MAE 93.6 % -- the larger tau, the more robust, as the paper's analysis predicts")),
     Paper(26, "Top-H Decoding: Adapting the Creativity and Coherence with Bounded Entropy in Text Generation",
           2025, "2509.02510", "infokit.methods.decoding", scope="top-H truncation and baselines as logits processors"),
     Paper(27, "EPO: Entropy-regularized Policy Optimization for LLM Agents Reinforcement Learning", 2025,
           "2509.22576", "infokit.methods.rl",
-          scope="trajectory entropy regularisation, entropy smoothing band, phase weighting"),
+          scope="trajectory entropy regularisation, entropy smoothing band, phase weighting",
+          status="partial", example="examples/rl/entropy_collapse.py",
+          api=tuple(f"methods.rl.{n}" for n in (
+              "EntropyHistory", "epo_smoothing_penalty", "phase_weight", "epo_entropy_loss", "policy_loss_epo")),
+          result=("single-turn sandbox, 3 seeds: entropy bonus 0.02 with the history band 1.580 / 0.249 / 0.056 nats "
+                  "vs 1.518 / 0.107 / 0.048 at steps 100 / 200 / 300; the released phase weight is reproduced "
+                  "(1 -> 0.827 at E/2, a jump to 0.8, 0.040 at E). Partial: no multi-turn agent task "
+                  "(ScienceWorld / ALFWorld are not reproduced)")),
     Paper(28, "LLMLingua-2: Data Distillation for Efficient and Faithful Task-Agnostic Prompt Compression", 2024,
           None, "infokit.methods.decoding", scope="token-classification prompt compression with a local encoder"),
     Paper(29, "Entropy Adaptive Decoding: Dynamic Model Switching for Efficient Inference", 2025, "2502.06833",
@@ -311,9 +350,26 @@ _PAPERS: tuple[Paper, ...] = (
                   "with a comparison dropped satisfy the condition yet are not reconstructable — as the paper states"),
           scope="information lattice (meet, join), entropic metric, Rajski distance, reconstruction condition"),
     Paper(32, "The Entropy Mechanism of Reinforcement Learning for Reasoning Language Models", 2025, "2505.22617",
-          "infokit.methods.rl", scope="entropy-performance fit, covariance entropy change, Clip-Cov, KL-Cov"),
+          "infokit.methods.rl", scope="entropy-performance fit, covariance entropy change, Clip-Cov, KL-Cov",
+          status="done", example="examples/rl/entropy_collapse.py",
+          api=tuple(f"methods.rl.{n}" for n in (
+              "fit_entropy_performance", "first_order_entropy_change", "token_covariance", "policy_loss_clip_cov",
+              "policy_loss_kl_cov", "agg_loss", "entropy_from_logits", "EntropyGRPOTrainer")),
+          result=("tabular GRPO sandbox, 3 seeds: entropy collapses 2.079 -> 1.518 / 0.107 / 0.048 nats at steps "
+                  "100 / 200 / 300; Clip-Cov (r = 0.02) holds 1.763 / 0.888 / 0.093 and KL-Cov 1.591 / 0.144 / 0.052 "
+                  "at greedy accuracy 1.00; R = -a e^H + b fits the baseline (a = 0.145, b = 1.050, r^2 = 0.889); the "
+                  "covariance prediction of each step's entropy change matches the realised one within 0.5 %. A "
+                  "mechanism demonstration: the paper's 7B/32B math results are not reproduced")),
     Paper(33, "On the Entropy Dynamics in Reinforcement Fine-Tuning of Large Language Models", 2026, "2602.03392",
-          "infokit.methods.rl", scope="entropy discriminator, first-order entropy change, discriminator clipping"),
+          "infokit.methods.rl", scope="entropy discriminator, first-order entropy change, discriminator clipping",
+          status="partial", example="examples/rl/entropy_collapse.py",
+          api=tuple(f"methods.rl.{n}" for n in (
+              "entropy_discriminator", "expected_discriminator", "predicted_pg_entropy_change", "clip_b_mask",
+              "policy_loss_clip_b")),
+          result=("the discriminator form of the first-order entropy change and the GRPO-step formula agree with "
+                  "float64 finite differences (rel 1e-6 / 1e-3) and with the covariance form to 1e-12 in the sandbox; "
+                  "Clip_B (mu = 1) lowers the share of entropy-lowering token updates 0.270 -> 0.248. Partial: Clip_V "
+                  "is not implemented (the paper gives no definition we could check)")),
     Paper(34, "Differential Information: An Information-Theoretic Perspective on Preference Optimization", 2025,
           "2505.23761", "infokit.methods.alignment", status="done",
           example="examples/alignment/differential_information.py",

@@ -11,6 +11,11 @@ _EXPORTS: dict[str, str] = {
     "koopman_information_loss": "koopman", "KoopmanInformationLoss": "koopman",
     "prequential_code_length": "epiplexity", "requential_code_length": "epiplexity", "token_kl": "epiplexity",
     "two_part_code_length": "epiplexity", "code_length_frontier": "epiplexity", "EpiplexityResult": "epiplexity",
+    "CRReLU": "crrelu",
+    "attention_row_entropy": "attention_entropy", "attention_max_entropy": "attention_entropy",
+    "normalized_attention_entropy": "attention_entropy", "entropy_regularization_loss": "attention_entropy",
+    "attention_entropy_stats": "attention_entropy", "AttentionEntropyStats": "attention_entropy",
+    "AttentionEntropyMonitor": "attention_entropy",
     # the function epiplexity() shares its submodule's name: reach it as methods.representations.epiplexity.epiplexity
 }
 
