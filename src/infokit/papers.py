@@ -225,7 +225,16 @@ _PAPERS: tuple[Paper, ...] = (
                   "0.605 with the released code's sign (collapse). The paper's mode-diversity claim holds; its better "
                   "long rollouts do not reproduce here (MI-only has the lowest rollout MSE, 0.174 vs 0.206)")),
     Paper(15, "MIST: Mutual Information Via Supervised Training", 2025, "2511.18945", "infokit.estimators.learned",
-          scope="learned MI estimator with quantile outputs, trained on synthetic data with known MI"),
+          scope="learned MI estimator with quantile outputs, trained on synthetic data with known MI",
+          status="done", example="examples/estimators/learned_mi.py",
+          api=("estimators.learned.learned_mutual_information", "estimators.learned.learned_mi_quantiles",
+               "estimators.learned.load_learned_model"),
+          result=("MIST-tiny (24k-parameter DeepSets quantile model on copula scores, trained 20 min on 2 CPU cores, "
+                  "shipped as 90 KB of numpy weights): on 32 named ground-truth tasks (<= 5x5) x n = 64 / 256 / 1024 x "
+                  "5 seeds RMSE 0.339 nats vs KSG 0.437 and Gaussian copula 0.364; at n = 1024 0.290 vs InfoNCE 0.340 "
+                  "and NWJ 0.382; its conformal 90 % interval covers 0.895 of 1000 held-out in-distribution tasks but "
+                  "0.713 of the named tasks, and it is worse than the copula estimator on plain Gaussians. The paper's "
+                  "5.5M-parameter MIST reports in-distribution MSE 0.12-0.31 at n = 100-500")),
     Paper(16, "Assessing Neural Network Representations During Training Using Noise-Resilient Diffusion "
               "Spectral Entropy", 2023, "2312.04823", "infokit.estimators.spectral", scope="DSE and DSMI",
           status="done", example="examples/estimators/diffusion_spectral_entropy.py",

@@ -1203,11 +1203,26 @@ def estimate_mutual_information(
     value = compute(None, None)
     want = level is not None or perms is not None
     ci_ = stderr = pvalue = null_mean = None
+    # the learned estimator carries its own calibrated interval (its quantile heads, conformally calibrated):
+    # resampling would show only the sampling spread, not the model's bias, and miss the truth
+    own_ci = plan.method.name == "learned" and level is not None
     if want:
         rng = check_random_state(random_state)
-        ci_, stderr, pvalue, null_mean = _uncertainty(
-            plan, compute, level, perms, nb, rng, permute=lambda r: r.permutation(plan.n))
+        if not (own_ci and perms is None):
+            ci_, stderr, pvalue, null_mean = _uncertainty(
+                plan, compute, None if own_ci else level, perms, nb, rng, permute=lambda r: r.permutation(plan.n))
+        if own_ci:
+            ci_, stderr = _learned_interval(plan, level), None
     return _finish(plan, value, b, level, ci_, stderr, pvalue, null_mean, want)
+
+
+def _learned_interval(plan, level):
+    from .learned import learned_mi_interval
+
+    xs, ys = (v.floats()[0] for v in plan.vars)
+    if not (xs.shape[1] and ys.shape[1]):      # a constant variable: the estimate is exactly 0
+        return (0.0, 0.0)
+    return tuple(learned_mi_interval(xs, ys, level)[1:])
 
 
 @_doc
