@@ -32,15 +32,19 @@ test-slow: $(STAMP)
 test-all: $(STAMP)
 	$(PY) -m pytest -q
 
+BENCH_METHODS := bench_neural bench_representations bench_losses bench_decoding bench_rl
+
 bench: $(STAMP)
 	$(PY) benchmarks/bench_measures.py
 	$(PY) benchmarks/bench_estimators.py
 	$(PY) benchmarks/bench_accuracy.py
+	for b in $(BENCH_METHODS); do $(PY) benchmarks/$$b.py || exit 1; done
 
 bench-quick: $(STAMP)
 	$(PY) benchmarks/bench_measures.py --quick
 	$(PY) benchmarks/bench_estimators.py --quick
 	$(PY) benchmarks/bench_accuracy.py --quick
+	for b in $(BENCH_METHODS); do $(PY) benchmarks/$$b.py --quick || exit 1; done
 
 docs: $(STAMP)
 	$(PY) -m infokit.papers --write docs/PAPERS.md
