@@ -32,7 +32,7 @@ test-slow: $(STAMP)
 test-all: $(STAMP)
 	$(PY) -m pytest -q
 
-BENCH_METHODS := bench_neural bench_representations bench_losses bench_decoding bench_rl
+BENCH_METHODS := bench_neural bench_representations bench_losses bench_decoding bench_rl bench_recsys
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_measures.py
