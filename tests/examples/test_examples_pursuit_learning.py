@@ -53,6 +53,9 @@ def test_active_learning_example(capsys):
     # the selected policy minimises the worst-class excess over a family that contains both baselines
     assert 0.0 <= robust <= _number_after("uniform worst-class excess:", out)
     assert robust <= _number_after("binary search worst-class excess:", out)
+    # the REINFORCE-trained softmax policy: an excess in [0, 1] (0.133 measured in quick mode, 0.115 in full);
+    # it may not beat the baselines in quick mode's few iterations, so only the range is asserted here
+    assert 0.0 <= _number_after("trained policy worst-class excess:", out) <= 1.0
 
 
 @pytest.mark.slow

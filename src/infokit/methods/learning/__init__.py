@@ -8,6 +8,7 @@ _EXPORTS: dict[str, str] = {
     "threshold_means": "active", "sample_difficulty_class": "active", "evaluate_policy": "active",
     "UniformPolicy": "active", "BinarySearchPolicy": "active", "ThresholdPosteriorPolicy": "active",
     "train_robust_policy": "active", "RobustPolicyResult": "active",
+    "SoftmaxQueryPolicy": "active", "train_robust_policy_gradient": "active", "PolicyGradientResult": "active",
     "sphere_net": "sparse_bandits", "sparse_query_bound": "sparse_bandits", "sparse_candidates": "sparse_bandits",
     "sparse_bandit_search": "sparse_bandits", "SparseBanditResult": "sparse_bandits",
     "least_squares_greedy": "sparse_bandits", "dense_bias_instance": "sparse_bandits",

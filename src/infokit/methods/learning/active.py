@@ -24,8 +24,10 @@ This module gives the computable pieces: :func:`instance_difficulty` (convex in 
 epigraph form by SLSQP, or by Frank–Wolfe on a log-sum-exp smoothing of the max), :func:`sample_difficulty_class`
 (rejection sampling of a class), :func:`evaluate_policy` (Monte-Carlo error of a batched policy on Bernoulli
 instances), three policies for the 1-D thresholds task (:class:`UniformPolicy`, :class:`BinarySearchPolicy`,
-:class:`ThresholdPosteriorPolicy`) and :func:`train_robust_policy`, the min–max–regret selection over a policy
-family against adversarial particles per class.
+:class:`ThresholdPosteriorPolicy`), :func:`train_robust_policy`, the min–max–regret selection over a policy
+family against adversarial particles per class, and the paper's trained policy: :class:`SoftmaxQueryPolicy`
+(a linear-softmax stochastic policy on posterior features) trained by :func:`train_robust_policy_gradient`
+(REINFORCE on a softmax-smoothed max over classes, against a random-search adversary on the particles).
 
 Bernoulli observations of arm :math:`x` have mean :math:`\mu_x`; for the thresholds task the hypotheses are
 :math:`z_t = \mathbb 1[i \ge t]`, :math:`t = 0..d`, and :math:`\theta = \mu - 1/2` (label "1" above the threshold).
@@ -49,7 +51,13 @@ import numpy as np
 from scipy.optimize import minimize
 
 from ..._backend import to_numpy
-from ..._validation import as_float_array, check_choice, check_positive_int, check_random_state
+from ..._validation import (
+    as_float_array,
+    check_choice,
+    check_nonneg_float,
+    check_positive_int,
+    check_random_state,
+)
 from ...exceptions import ConvergenceWarning, InvalidInputTypeError, InvalidParameterError, ShapeMismatchError
 
 __all__ = [
@@ -64,6 +72,9 @@ __all__ = [
     "ThresholdPosteriorPolicy",
     "train_robust_policy",
     "RobustPolicyResult",
+    "SoftmaxQueryPolicy",
+    "train_robust_policy_gradient",
+    "PolicyGradientResult",
 ]
 
 
@@ -660,3 +671,320 @@ def train_robust_policy(candidates, classes, *, budget, hypotheses, n_runs=200, 
     for a in (worst, value, regret):
         a.setflags(write=False)
     return RobustPolicyResult(cands[idx], idx, worst, value, regret, parts)
+
+
+# ============================================================================================ trained policy
+class SoftmaxQueryPolicy:
+    r"""A parametric stochastic query policy for thresholds: :math:`\pi_w(i \mid h) \propto \exp(w^\top\phi(h, i))`.
+
+    The history :math:`h` (pull counts and label sums per point) enters through a fixed feature map over the
+    working posterior of :class:`ThresholdPosteriorPolicy` (gap ``gap``, uniform prior on :math:`t`), with
+    :math:`F_i = P(t \le i \mid h)` and :math:`p_t = P(t \mid h)`:
+
+    ========  ==================================================  ===========================================
+    index     feature :math:`\phi_j(h, i)`                        meaning
+    ========  ==================================================  ===========================================
+    0         :math:`2\min(F_i, 1 - F_i)`                         how evenly point i's label splits the posterior
+    1         :math:`p_i + p_{i+1}`                               posterior mass on a boundary next to point i
+    2         :math:`n_i / (s + 1)`                               share of the first s pulls spent on point i
+    3         :math:`1/\sqrt{1 + n_i}`                            an exploration bonus for rarely pulled points
+    ========  ==================================================  ===========================================
+
+    A constant (bias) feature would cancel in the softmax over arms, so there is none; with :math:`w = 0` the
+    policy queries uniformly at random. The recommendation is the MAP threshold of the working posterior.
+    :func:`train_robust_policy_gradient` trains :math:`w` (the paper [1]_ trains a neural network on the whole
+    history; this is the same policy-gradient procedure with a 4-parameter linear-softmax policy).
+
+    Parameters
+    ----------
+    weights : array_like of shape (4,), optional
+        :math:`w`; zeros (uniform sampling) by default.
+    gap : float in (0, 0.5), default 0.2
+        The working model's gap, used by the features and the recommendation.
+
+    Examples
+    --------
+    >>> pol = SoftmaxQueryPolicy()
+    >>> pol.probabilities(np.zeros((1, 4)), np.zeros((1, 4)), 0).tolist()
+    [[0.25, 0.25, 0.25, 0.25]]
+    """
+
+    n_features = 4
+
+    def __init__(self, weights=None, gap=0.2):
+        if weights is None:
+            w = np.zeros(self.n_features)
+        else:
+            w = np.array(to_numpy(as_float_array(weights, "weights")), dtype=np.float64)
+            if w.shape != (self.n_features,):
+                raise ShapeMismatchError(
+                    f"`weights` must have shape ({self.n_features},) (one weight per feature); got {w.shape}")
+            if not np.isfinite(w).all():
+                raise InvalidParameterError("`weights` must be finite")
+        w.setflags(write=False)
+        self.weights = w
+        self._posterior = ThresholdPosteriorPolicy(gap)  # validates gap
+        self.gap = self._posterior.gap
+
+    def __repr__(self):
+        return f"SoftmaxQueryPolicy(weights={np.round(self.weights, 3).tolist()}, gap={self.gap:g})"
+
+    def _check_history(self, counts, sums):
+        c = np.asarray(counts, dtype=np.float64)
+        s = np.asarray(sums, dtype=np.float64)
+        if c.ndim != 2 or c.shape != s.shape:
+            raise ShapeMismatchError(
+                f"`counts` and `sums` must be 2-D arrays (n_runs, d) of one shape; got {c.shape} and {s.shape}")
+        return c, s
+
+    def features(self, counts, sums, t):
+        """The feature map :math:`\\phi(h, i)`: an array (n_runs, d, 4) (see the class docstring)."""
+        c, s = self._check_history(counts, sums)
+        lp = self._posterior._log_post(c, s)
+        p = np.exp(lp)
+        p /= p.sum(axis=1, keepdims=True)  # (n, d + 1): P(t | h)
+        F = np.cumsum(p, axis=1)[:, :-1]  # P(t <= i)
+        return np.stack([2 * np.minimum(F, 1 - F), p[:, :-1] + p[:, 1:], c / (t + 1.0), 1 / np.sqrt(1 + c)], axis=2)
+
+    def _probs_from(self, phi):
+        logits = phi @ self.weights
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def probabilities(self, counts, sums, t):
+        """:math:`\\pi_w(\\cdot \\mid h)`: an array (n_runs, d) whose rows sum to 1."""
+        return self._probs_from(self.features(counts, sums, t))
+
+    def _sample(self, probs, rng):
+        u = rng.random(probs.shape[0])[:, None]
+        return np.minimum((np.cumsum(probs, axis=1) < u).sum(axis=1), probs.shape[1] - 1)
+
+    def __call__(self, counts, sums, t, rng):
+        return self._sample(self.probabilities(counts, sums, t), rng)
+
+    def log_prob(self, counts, sums, t, arms):
+        """:math:`\\log \\pi_w(a \\mid h)` per run: an array (n_runs,)."""
+        p = self.probabilities(counts, sums, t)
+        a = np.asarray(arms, dtype=np.int64)
+        return np.log(p[np.arange(p.shape[0]), a])
+
+    def grad_log_prob(self, counts, sums, t, arms):
+        """Score function, an array (n_runs, 4).
+
+        :math:`\\nabla_w \\log \\pi_w(a \\mid h) = \\phi(h, a) - \\sum_i \\pi_w(i \\mid h)\\,\\phi(h, i)`.
+        """
+        phi = self.features(counts, sums, t)
+        p = self._probs_from(phi)
+        a = np.asarray(arms, dtype=np.int64)
+        return phi[np.arange(phi.shape[0]), a] - np.einsum("nd,ndk->nk", p, phi)
+
+    def recommend(self, counts, sums):
+        """MAP threshold of the working posterior."""
+        return self._posterior.recommend(counts, sums)
+
+
+def _rollout_with_scores(policy, mu, budget, n_runs, rng):
+    """Run ``policy`` on each row of ``mu``: errors (m, n_runs) and score-function sums (m, n_runs, k)."""
+    m, d = mu.shape
+    Z = threshold_hypotheses(d)
+    best = np.argmax((mu - 0.5) @ Z.T, axis=1)
+    mu_rep = np.repeat(mu, n_runs, axis=0)
+    counts, sums = np.zeros_like(mu_rep), np.zeros_like(mu_rep)
+    rows = np.arange(mu_rep.shape[0])
+    score = np.zeros((rows.size, policy.n_features))
+    for t in range(budget):
+        phi = policy.features(counts, sums, t)
+        p = policy._probs_from(phi)
+        arms = policy._sample(p, rng)
+        score += phi[rows, arms] - np.einsum("nd,ndk->nk", p, phi)
+        obs = rng.random(rows.size) < mu_rep[rows, arms]
+        counts[rows, arms] += 1
+        sums[rows, arms] += obs
+    err = (policy.recommend(counts, sums) != np.repeat(best, n_runs)).reshape(m, n_runs).astype(np.float64)
+    return err, score.reshape(m, n_runs, -1)
+
+
+@dataclass(frozen=True)
+class PolicyGradientResult:
+    """Outcome of :func:`train_robust_policy_gradient`.
+
+    Attributes
+    ----------
+    policy : SoftmaxQueryPolicy
+        The trained policy (final weights).
+    weights : ndarray (n_iter + 1, 4)
+        The weights before each iteration and at the end.
+    curve : ndarray (n_iter,)
+        The smoothed objective :math:`\\frac1\\beta\\log\\sum_k e^{\\beta J_k}` estimated from each iteration's
+        rollouts, before that iteration's update.
+    class_excess : ndarray (n_iter, n_classes)
+        :math:`J_k` per iteration: mean rollout error on class k's worst particles minus ``reference[k]``.
+    particles : list of ndarray
+        The final adversarial particles of each class (Bernoulli means, all with :math:`\\rho \\le r_k`).
+    """
+
+    policy: SoftmaxQueryPolicy
+    weights: np.ndarray
+    curve: np.ndarray
+    class_excess: np.ndarray
+    particles: list
+
+
+def _threshold_of(mu):
+    return int(np.argmax(mu > 0.5)) if (mu > 0.5).any() else mu.size
+
+
+def train_robust_policy_gradient(classes, *, budget, radii, reference=None, n_iter=30, n_episodes=24, n_worst=2,
+                                 adversary_every=5, adversary_scale=0.15, adversary_runs=100, smoothing=20.0,
+                                 learning_rate=0.2, gap=0.2, init=None, random_state=None) -> PolicyGradientResult:
+    r"""Train a :class:`SoftmaxQueryPolicy` by policy gradients against adversarial particles [1]_ (thresholds).
+
+    The objective is the paper's softmax-smoothed worst-class excess
+
+    .. math::
+
+        J(w) = \frac1\beta \log \sum_k \exp\big(\beta J_k(w)\big),\qquad
+        J_k(w) = \frac1{|W_k|}\sum_{\theta\in W_k} L(\pi_w, \theta) - \text{reference}_k,
+
+    with :math:`W_k` the ``n_worst`` particles of class :math:`k` of highest current error and
+    :math:`L` the probability of a wrong threshold. Each iteration:
+
+    (a) adversary (every ``adversary_every`` iterations, from the first): each particle's gaps
+        :math:`|\mu_i - 1/2|` are multiplied by :math:`e^{\sigma\varepsilon_i}` (:math:`\sigma` =
+        ``adversary_scale``, clipped to [1e-3, 0.5], threshold kept); the move is kept if the instance stays in its
+        class (:math:`\rho(\mu - 1/2) \le r_k`, by :func:`instance_difficulty`) and raises the current policy's error
+        (``adversary_runs`` runs with common random numbers) -- a random-search ascent on the particles;
+    (b) learner: ``n_episodes`` rollouts per particle; REINFORCE
+        :math:`\nabla J_k \approx \text{mean}_{\theta \in W_k,\,e}\,(\ell_e - b_e)
+        \sum_s \nabla_w\log\pi_w(a_s\mid h_s)`
+        with the leave-one-out baseline :math:`b_e` (mean loss of the other episodes on the same particle, which
+        keeps the estimate unbiased), :math:`\nabla J = \sum_k \mathrm{softmax}(\beta J)_k \nabla J_k`, and an
+        Adam step of size ``learning_rate`` downhill.
+
+    Parameters
+    ----------
+    classes : sequence of array_like (n_k, d)
+        Starting particles (Bernoulli means of thresholds instances, no entry equal to 1/2) of each class.
+    budget : int
+        Queries per episode.
+    radii : sequence of float
+        :math:`r_k`; every starting particle must have :math:`\rho \le r_k`.
+    reference : sequence of float, optional
+        The per-class reference error (e.g. ``train_robust_policy(...).class_value``, the best of a policy family
+        on each class); zeros by default (then :math:`J` is the smoothed worst-class error).
+    n_iter, n_episodes, n_worst, adversary_every : int
+    adversary_scale : float, default 0.15
+    adversary_runs : int, default 100
+    smoothing : float, default 20.0
+        :math:`\beta` (large: the exact max).
+    learning_rate : float, default 0.2
+    gap : float, default 0.2
+        The policy's working gap.
+    init : array_like (4,), optional
+        Initial weights (zeros, i.e. uniform sampling, by default).
+    random_state : None, int or numpy Generator
+
+    Returns
+    -------
+    PolicyGradientResult
+
+    Notes
+    -----
+    Deviations from [1]_: a 4-feature linear-softmax policy instead of a neural network on the raw history;
+    random-search ascent on the particles instead of gradient ascent through the reparametrised observations;
+    the class constraint is enforced by rejecting moves out of the class.
+
+    Examples
+    --------
+    >>> easy = [threshold_means(t, [0.45] * 6) for t in (1, 3, 5)]
+    >>> res = train_robust_policy_gradient([easy], budget=6, radii=[1e4], n_iter=3, n_episodes=8,
+    ...                                    random_state=0)
+    >>> res.curve.shape, res.weights.shape
+    ((3,), (4, 4))
+    """
+    parts = [np.array(to_numpy(as_float_array(c, f"classes[{k}]")), dtype=np.float64, ndmin=2)
+             for k, c in enumerate(classes)]
+    if not parts:
+        raise InvalidParameterError("`classes` must hold at least one class of particles")
+    d = parts[0].shape[1]
+    for k, c in enumerate(parts):
+        if c.ndim != 2 or c.shape[1] != d:
+            raise ShapeMismatchError(f"`classes[{k}]` must have shape (n_k, {d}); got {c.shape}")
+        if not np.isfinite(c).all() or (c < 0).any() or (c > 1).any() or (c == 0.5).any():
+            raise InvalidParameterError(
+                f"`classes[{k}]` must hold Bernoulli means in [0, 1] with no entry equal to 1/2 (thresholds)")
+        if not all(np.array_equal(row > 0.5, np.arange(d) >= _threshold_of(row)) for row in c):
+            raise InvalidParameterError(
+                f"`classes[{k}]` rows must be thresholds instances (mu_i > 1/2 exactly for i >= t); use "
+                "threshold_means")
+    K = len(parts)
+    r = np.asarray(radii, dtype=np.float64).ravel()
+    if r.shape != (K,) or not (r > 0).all():
+        raise InvalidParameterError(f"`radii` must hold {K} positive class radii (one per class); got {radii!r}")
+    ref = np.zeros(K) if reference is None else np.asarray(reference, dtype=np.float64).ravel()
+    if ref.shape != (K,) or not np.isfinite(ref).all():
+        raise ShapeMismatchError(f"`reference` must hold {K} finite values (one per class); got {reference!r}")
+    budget = check_positive_int(budget, "budget")
+    n_iter = check_positive_int(n_iter, "n_iter")
+    n_episodes = check_positive_int(n_episodes, "n_episodes", minimum=2)
+    n_worst = check_positive_int(n_worst, "n_worst")
+    adversary_every = check_positive_int(adversary_every, "adversary_every")
+    adversary_runs = check_positive_int(adversary_runs, "adversary_runs")
+    sigma = check_nonneg_float(adversary_scale, "adversary_scale")
+    beta = check_nonneg_float(smoothing, "smoothing", strict=True)
+    lr = check_nonneg_float(learning_rate, "learning_rate", strict=True)
+    rng = check_random_state(random_state)
+    Z = threshold_hypotheses(d)
+
+    def rho(mu):
+        return instance_difficulty(mu - 0.5, hypotheses=Z).value
+
+    for k, c in enumerate(parts):
+        for j, row in enumerate(c):
+            if rho(row) > r[k] * (1 + 1e-9):
+                raise InvalidParameterError(
+                    f"`classes[{k}][{j}]` has rho = {rho(row):.4g} > radii[{k}] = {r[k]:.4g}: every starting "
+                    "particle must lie in its class")
+    policy = SoftmaxQueryPolicy(init, gap=gap)
+    w = policy.weights.copy()
+    m1, m2 = np.zeros_like(w), np.zeros_like(w)  # Adam moments
+    b1, b2 = 0.9, 0.999
+    hist_w, curve, excess = [w.copy()], [], []
+    for it in range(n_iter):
+        policy = SoftmaxQueryPolicy(w, gap=gap)
+        if sigma > 0 and it % adversary_every == 0:  # (a) adversary: random-search ascent within the class
+            for k, c in enumerate(parts):
+                for j in range(c.shape[0]):
+                    mu = c[j]
+                    g = np.clip(np.abs(mu - 0.5) * np.exp(sigma * rng.standard_normal(d)), 1e-3, 0.5)
+                    prop = np.where(mu > 0.5, 0.5 + g, 0.5 - g)
+                    if rho(prop) > r[k]:
+                        continue
+                    seed = int(rng.integers(2 ** 32))  # common random numbers for the old and the new instance
+                    e = evaluate_policy(policy, np.stack([mu, prop]), budget=budget, n_runs=adversary_runs,
+                                        hypotheses=Z, random_state=seed)
+                    if e[1] > e[0]:
+                        c[j] = prop
+        # (b) learner: REINFORCE with a leave-one-out baseline on the smoothed max over classes
+        J, grads = np.zeros(K), np.zeros((K, w.size))
+        for k, c in enumerate(parts):
+            err, score = _rollout_with_scores(policy, c, budget, n_episodes, rng)
+            worst = np.argsort(-err.mean(axis=1), kind="stable")[:min(n_worst, c.shape[0])]
+            e, s = err[worst], score[worst]
+            base = (e.sum(axis=1, keepdims=True) - e) / (n_episodes - 1)
+            J[k] = e.mean() - ref[k]
+            grads[k] = np.einsum("me,mek->k", e - base, s) / e.size
+        q = np.exp(beta * (J - J.max()))
+        q /= q.sum()
+        curve.append(J.max() + math.log(np.exp(beta * (J - J.max())).sum()) / beta)
+        excess.append(J)
+        grad = q @ grads
+        m1 = b1 * m1 + (1 - b1) * grad
+        m2 = b2 * m2 + (1 - b2) * grad ** 2
+        w = w - lr * (m1 / (1 - b1 ** (it + 1))) / (np.sqrt(m2 / (1 - b2 ** (it + 1))) + 1e-8)
+        hist_w.append(w.copy())
+    out = [np.array(hist_w), np.array(curve), np.array(excess)]
+    for a in out:
+        a.setflags(write=False)
+    return PolicyGradientResult(SoftmaxQueryPolicy(w, gap=gap), out[0], out[1], out[2], parts)
