@@ -121,3 +121,14 @@ __all__ = [
     "rate_distortion",
     "rate_distortion_curve",
 ]
+
+
+def __getattr__(name):
+    # subpackages that pull in optional or heavier dependencies (methods, report, sklearn, parallel, testing,
+    # papers) are imported on first access: `import infokit; infokit.methods.rl` works, `import infokit` stays light
+    import importlib
+    import importlib.util
+
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
