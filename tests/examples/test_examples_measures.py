@@ -1,22 +1,8 @@
 """The measures examples run and print the paper's numbers."""
 
-import importlib.util
-import pathlib
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-def _load(rel):
-    spec = importlib.util.spec_from_file_location(rel.replace("/", "_"), ROOT / rel)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def test_perfect_reconstruction_example_prints_the_papers_table(capsys):
-    mod = _load("examples/measures/perfect_reconstruction.py")
-    assert mod.main(["--quick"]) == 0
-    out = capsys.readouterr().out
+def test_perfect_reconstruction_example_prints_the_papers_table(example):
+    out = example.run("examples/measures/perfect_reconstruction.py")
     rows = {line[:42].strip(): line[42:].split() for line in out.splitlines() if line[:1].isalnum() and "  " in line}
     # CRT on 0..29: H(X) = log2 30 = 4.907 bits, Σδ = 3 − ΣH(X_i)/H(X) = 3 − 1 = 2 = n − 1 (tight), reconstructable
     assert rows["CRT: X mod 2,3,5, X in 0..29"] == ["3", "4.907", "4.907", "2.000", "2", "holds", "yes"]

@@ -1,43 +1,21 @@
 """The theory examples (IB/DIB, G theory, best-of-N vs tilt, differential information) run in --quick mode and
 print the numbers the docs compare with the papers'."""
 
-import importlib.util
-import pathlib
 import re
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
 
-
-def _load(rel):
-    spec = importlib.util.spec_from_file_location(rel.replace("/", "_").removesuffix(".py"), ROOT / rel)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def _run(rel, capsys):
-    assert _load(rel).main(["--quick"]) == 0
-    return capsys.readouterr().out
-
-
-def _number_after(label, out):
-    m = re.search(re.escape(label) + r"\s*(-?[0-9.]+(?:e[-+]?[0-9]+)?)", out)
-    assert m, f"{label!r} not in output"
-    return float(m.group(1))
-
-
-def test_discrete_ib_example(capsys):
-    out = _run("examples/bottleneck/discrete_ib.py", capsys)
+def test_discrete_ib_example(example):
+    out = example.run("examples/bottleneck/discrete_ib.py")
     # IB solutions of the binary symmetric source sit on Mrs. Gerber's frontier (1e-9: converged runs)
-    assert _number_after("max |I(T;Y) - frontier(I(X;T))|:", out) < 1e-9
+    assert example.number("max |I(T;Y) - frontier(I(X;T))|:", out) < 1e-9
     # bisection with 8 halvings of [1, 2.5] resolves beta_c = 1.5625 to 1.5/2^8 ≈ 0.006
-    assert abs(_number_after("critical beta (bisection on the objective's sign):", out) - 1.5625) < 0.01
-    assert _number_after("max (DIB iterative - DIB exact) objective:", out) < 1e-12
-    assert _number_after("max (IB - best deterministic) objective:", out) < 1e-8
+    assert abs(example.number("critical beta (bisection on the objective's sign):", out) - 1.5625) < 0.01
+    assert example.number("max (DIB iterative - DIB exact) objective:", out) < 1e-12
+    assert example.number("max (IB - best deterministic) objective:", out) < 1e-8
 
 
-def test_g_theory_example(capsys):
-    out = _run("examples/semantic/g_theory.py", capsys)
+def test_g_theory_example(example):
+    out = example.run("examples/semantic/g_theory.py")
     assert "semantic I(X;Theta) bits       0.34895" in out  # the worked example of the notes
     assert "I(X;Theta*) matched, bits      0.41801" in out
     r_ba = [float(v) for v in re.findall(r"^\s+\d\.\d\d .* (\d\.\de-\d\d)$", out, flags=re.M)]
@@ -49,8 +27,8 @@ def test_g_theory_example(capsys):
         assert abs(float(kl_em) - float(kl_cm)) < 1e-9  # and both reach the same fit
 
 
-def test_best_of_n_example(capsys):
-    out = _run("examples/alignment/best_of_n_vs_tilt.py", capsys)
+def test_best_of_n_example(example):
+    out = example.run("examples/alignment/best_of_n_vs_tilt.py")
     rows = {int(m[0]): [float(v) for v in m[1:]] for m in
             re.findall(r"^\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", out, flags=re.M)}
     # notes §10.4: reward/token and KL/token of best-of-N with N = e^{0.1 n}
@@ -60,8 +38,8 @@ def test_best_of_n_example(capsys):
     assert gaps == sorted(gaps, reverse=True) and gaps[-1] < 0.006  # converging to the KL-RL value 1.0599
 
 
-def test_differential_information_example(capsys):
-    out = _run("examples/alignment/differential_information.py", capsys)
+def test_differential_information_example(example):
+    out = example.run("examples/alignment/differential_information.py")
     assert "H(q) = 0.9961" in out
     m = re.search(r"^\s+0\.5\s+(\S+)\s+(\S+)$", out, flags=re.M)
     assert m
