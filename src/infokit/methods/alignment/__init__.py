@@ -1,46 +1,12 @@
 """Alignment theory: best-of-N vs KL-constrained tilting (``asymptotics``) and differential information
 (``differential_information``)."""
 
-from .asymptotics import (
-    BestOfNTradeoff,
-    KLRewardCurve,
-    SequenceBestOfN,
-    TiltResult,
-    best_of_n,
-    best_of_n_kl,
-    best_of_n_kl_bound,
-    best_of_n_tradeoff,
-    cramer_rate,
-    exponential_tilt,
-    kl_reward_curve,
-    kl_tilt,
-    renyi_cross_entropy,
-    sequence_best_of_n,
-)
-from .differential_information import (
-    differential_information,
-    differential_information_entropy,
-    optimal_rejected_distribution,
-    preference_probability,
-)
+import importlib as _importlib
 
-__all__ = [
-    "exponential_tilt",
-    "kl_tilt",
-    "best_of_n",
-    "best_of_n_kl",
-    "best_of_n_kl_bound",
-    "best_of_n_tradeoff",
-    "kl_reward_curve",
-    "renyi_cross_entropy",
-    "cramer_rate",
-    "sequence_best_of_n",
-    "differential_information",
-    "differential_information_entropy",
-    "optimal_rejected_distribution",
-    "preference_probability",
-    "TiltResult",
-    "BestOfNTradeoff",
-    "KLRewardCurve",
-    "SequenceBestOfN",
-]
+from .asymptotics import *  # noqa: F401,F403
+from .differential_information import *  # noqa: F401,F403
+
+# the submodule differential_information shares its name with the function it exports (the function wins as
+# the package attribute), so the submodules' __all__ lists are read through importlib
+__all__ = [*_importlib.import_module(f"{__name__}.asymptotics").__all__,
+           *_importlib.import_module(f"{__name__}.differential_information").__all__]

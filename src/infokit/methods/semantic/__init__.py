@@ -1,45 +1,6 @@
 """Semantic information: Lu Chenguang's G theory (``g_theory``)."""
 
-from .g_theory import (
-    GaussianMixtureFit,
-    MixtureInformation,
-    MMIClassification,
-    RateFidelityCurve,
-    RateFidelityPoint,
-    SemanticClassification,
-    fit_gaussian_mixture,
-    fuzzy_entropy,
-    logical_probability,
-    matched_truth_functions,
-    mixture_information,
-    mmi_classification,
-    rate_fidelity,
-    rate_fidelity_curve,
-    semantic_bayes,
-    semantic_classify,
-    semantic_entropy,
-    semantic_information,
-    semantic_mutual_information,
-)
+from . import g_theory as _g
+from .g_theory import *  # noqa: F401,F403  (the public names are g_theory.__all__)
 
-__all__ = [
-    "logical_probability",
-    "semantic_bayes",
-    "semantic_information",
-    "semantic_entropy",
-    "fuzzy_entropy",
-    "semantic_mutual_information",
-    "matched_truth_functions",
-    "semantic_classify",
-    "mmi_classification",
-    "rate_fidelity",
-    "rate_fidelity_curve",
-    "mixture_information",
-    "fit_gaussian_mixture",
-    "SemanticClassification",
-    "MMIClassification",
-    "RateFidelityPoint",
-    "RateFidelityCurve",
-    "MixtureInformation",
-    "GaussianMixtureFit",
-]
+__all__ = list(_g.__all__)
